@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The project's one test command (make test runs it; .ci/run runs make test).
+# It checks formatting, runs go vet and staticcheck, the whole test suite
+# with the race detector, and a short run of every fuzz target.
+#
+# FUZZTIME sets the length of each fuzz run (default 5s).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+STATICCHECK_VERSION=v0.8.2
+FUZZTIME=${FUZZTIME:-5s}
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "gofmt"
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
+if [ -n "$unformatted" ]; then
+	echo "gofmt would change:"; echo "$unformatted"; exit 1
+fi
+
+step "go vet"
+go vet ./...
+
+step "staticcheck $STATICCHECK_VERSION"
+go run "honnef.co/go/tools/cmd/staticcheck@$STATICCHECK_VERSION" ./...
+
+step "go test -race"
+go test -race -count=1 ./...
+
+step "fuzz targets, $FUZZTIME each"
+for pkg in $(go list ./...); do
+	for target in $(go test -list '^Fuzz' "$pkg" | grep '^Fuzz' || true); do
+		echo "-- $pkg $target"
+		go test -run='^$' -fuzz="^${target}\$" -fuzztime="$FUZZTIME" "$pkg" >/tmp/fuzz.$$.log 2>&1 || { cat /tmp/fuzz.$$.log; rm -f /tmp/fuzz.$$.log; exit 1; }
+		tail -n 1 /tmp/fuzz.$$.log
+	done
+done
+rm -f /tmp/fuzz.$$.log
+echo
+echo "all checks passed"
