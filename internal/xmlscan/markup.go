@@ -11,16 +11,11 @@ import (
 // lexer; the caller reads more input and lexes again.
 var errShort = errors.New("xmlscan: token continues past the buffer")
 
-type rawAttr struct {
-	prefix, local []byte
-	value         []byte
-}
-
 // markup reads a token that starts with '<'.
-func (r *Reader) markup() (Token, error) {
+func (r *Reader) markup() error {
 	off := r.offset()
 	if err := r.need(2); err != nil {
-		return Token{}, err
+		return err
 	}
 	switch r.buf[r.pos+1] {
 	case '/':
@@ -62,44 +57,43 @@ func (r *Reader) tagExtent(off int64) (int, error) {
 // qname parses a qualified name at t[i:] and returns prefix, local and the
 // index after the name.
 func (r *Reader) qname(t []byte, i int, off int64) (prefix, local []byte, next int, err error) {
-	start := i
-	colon := -1
-	first := true
-	for i < len(t) {
-		c := t[i]
-		if c < 0x80 {
-			if c == ':' {
-				if colon >= 0 || first {
-					return nil, nil, 0, r.fail(CondNotWellFormed, off, "malformed qualified name")
-				}
-				colon = i
-				first = true
-				i++
-				continue
-			}
-			cl := asciiName[c]
-			if cl == nameNo || (first && cl != nameStart) {
-				break
-			}
-			first = false
-			i++
-			continue
-		}
-		if !utf8.FullRune(t[i:]) {
+	start, colon := i, -1
+	for {
+		// The first character of the prefix or local part.
+		if i == len(t) {
 			return nil, nil, 0, errShort
 		}
-		rn, size := decodeRune(t[i:])
-		if rn < 0 || !(isNameStartRune(rn) || (!first && isNameRune(rn))) {
-			return nil, nil, 0, r.fail(CondNotWellFormed, off, "invalid character in a name")
+		if c := t[i]; c < utf8.RuneSelf {
+			if asciiName[c] != nameStart {
+				return nil, nil, 0, r.fail(CondNotWellFormed, off, "missing or malformed name")
+			}
+			i++
+		} else if i, err = r.nameRune(t, i, true, off); err != nil {
+			return nil, nil, 0, err
 		}
-		first = false
-		i += size
-	}
-	if i == len(t) {
-		return nil, nil, 0, errShort
-	}
-	if i == start || first {
-		return nil, nil, 0, r.fail(CondNotWellFormed, off, "missing or malformed name")
+		// The rest of it.
+		for {
+			for i < len(t) && t[i] < utf8.RuneSelf && asciiName[t[i]] != nameNo {
+				i++
+			}
+			if i == len(t) {
+				return nil, nil, 0, errShort
+			}
+			if t[i] < utf8.RuneSelf {
+				break
+			}
+			if i, err = r.nameRune(t, i, false, off); err != nil {
+				return nil, nil, 0, err
+			}
+		}
+		if t[i] != ':' {
+			break
+		}
+		if colon >= 0 {
+			return nil, nil, 0, r.fail(CondNotWellFormed, off, "malformed qualified name")
+		}
+		colon = i
+		i++
 	}
 	if i-start > r.lim.MaxNameLen {
 		return nil, nil, 0, r.fail(CondPolicyViolation, off, "name exceeds the length limit")
@@ -110,6 +104,19 @@ func (r *Reader) qname(t []byte, i int, off int64) (prefix, local []byte, next i
 	return t[start:colon], t[colon+1 : i], i, nil
 }
 
+// nameRune checks the non-ASCII character at t[i] in a name and returns the
+// index after it.
+func (r *Reader) nameRune(t []byte, i int, first bool, off int64) (int, error) {
+	if !utf8.FullRune(t[i:]) {
+		return 0, errShort
+	}
+	rn, size := decodeRune(t[i:])
+	if rn < 0 || !(isNameStartRune(rn) || (!first && isNameRune(rn))) {
+		return 0, r.fail(CondNotWellFormed, off, "invalid character in a name")
+	}
+	return i + size, nil
+}
+
 func skipSpace(t []byte, i int) int {
 	for i < len(t) && isSpace(t[i]) {
 		i++
@@ -117,9 +124,9 @@ func skipSpace(t []byte, i int) int {
 	return i
 }
 
-func (r *Reader) startTag(off int64) (Token, error) {
+func (r *Reader) startTag(off int64) error {
 	if r.rootSeen && r.depth == 0 {
-		return Token{}, r.fail(CondNotWellFormed, off, "content after the root element")
+		return r.fail(CondNotWellFormed, off, "content after the root element")
 	}
 	// Lex the tag in place; only when it is not all buffered yet, read up
 	// to its end and lex again.
@@ -127,7 +134,7 @@ func (r *Reader) startTag(off int64) (Token, error) {
 	if err == errShort {
 		var ext int
 		if ext, err = r.tagExtent(off); err != nil {
-			return Token{}, err
+			return err
 		}
 		prefix, local, n, selfClose, err = r.lexStart(r.buf[r.pos:r.pos+ext], off)
 		if err == errShort {
@@ -135,17 +142,16 @@ func (r *Reader) startTag(off int64) (Token, error) {
 		}
 	}
 	if err != nil {
-		return Token{}, err
+		return err
 	}
 	if err := r.checkSize(n); err != nil {
-		return Token{}, err
+		return err
 	}
 	if r.depth == r.lim.MaxDepth {
-		return Token{}, r.fail(CondPolicyViolation, off, "elements nested too deeply")
+		return r.fail(CondPolicyViolation, off, "elements nested too deeply")
 	}
-	tok, err := r.pushElement(prefix, local, r.buf[r.pos:r.pos+n], off)
-	if err != nil {
-		return Token{}, err
+	if err := r.pushElement(prefix, local, r.buf[r.pos:r.pos+n], off); err != nil {
+		return err
 	}
 	r.declOK = false
 	r.rootSeen = r.top > 0
@@ -154,7 +160,7 @@ func (r *Reader) startTag(off int64) (Token, error) {
 	}
 	r.pos += n
 	r.pendingEnd = selfClose
-	return tok, nil
+	return nil
 }
 
 // lexStart reads the start tag at the beginning of t into r.raw. It returns
@@ -164,7 +170,7 @@ func (r *Reader) lexStart(t []byte, off int64) (prefix, local []byte, n int, sel
 	if err != nil {
 		return nil, nil, 0, false, err
 	}
-	r.raw = r.raw[:0]
+	r.attrs = r.attrs[:0]
 	r.vbuf = r.vbuf[:0]
 	for {
 		j := skipSpace(t, i)
@@ -186,70 +192,88 @@ func (r *Reader) lexStart(t []byte, off int64) (prefix, local []byte, n int, sel
 		if j == i {
 			return nil, nil, 0, false, r.fail(CondNotWellFormed, off, "missing white space before an attribute")
 		}
-		if len(r.raw) == r.lim.MaxAttrs {
+		if len(r.attrs) == r.lim.MaxAttrs {
 			return nil, nil, 0, false, r.fail(CondPolicyViolation, off, "too many attributes")
 		}
-		a, next, err := r.attr(t, j, off)
+		next, err := r.attr(t, j, off)
 		if err != nil {
 			return nil, nil, 0, false, err
 		}
-		r.raw = append(r.raw, a)
 		i = next
 	}
 }
 
-// attr parses one attribute at t[i:].
-func (r *Reader) attr(t []byte, i int, off int64) (rawAttr, int, error) {
+// attr lexes one attribute at t[i:] and appends it to r.attrs, with its
+// prefix, if any, in Space until pushElement resolves it.
+func (r *Reader) attr(t []byte, i int, off int64) (int, error) {
 	prefix, local, i, err := r.qname(t, i, off)
 	if err != nil {
-		return rawAttr{}, 0, err
+		return 0, err
 	}
 	i = skipSpace(t, i)
 	if i == len(t) {
-		return rawAttr{}, 0, errShort
+		return 0, errShort
 	}
 	if t[i] != '=' {
-		return rawAttr{}, 0, r.fail(CondNotWellFormed, off, "attribute without a value")
+		return 0, r.fail(CondNotWellFormed, off, "attribute without a value")
 	}
 	i = skipSpace(t, i+1)
 	if i == len(t) {
-		return rawAttr{}, 0, errShort
+		return 0, errShort
 	}
 	q := t[i]
 	if q != '"' && q != '\'' {
-		return rawAttr{}, 0, r.fail(CondNotWellFormed, off, "unquoted attribute value")
+		return 0, r.fail(CondNotWellFormed, off, "unquoted attribute value")
 	}
 	end := bytes.IndexByte(t[i+1:], q)
 	if end < 0 {
-		return rawAttr{}, 0, errShort
+		return 0, errShort
 	}
 	end += i + 1
 	v, err := r.value(t[i+1:end], off, true, false)
 	if err != nil {
-		return rawAttr{}, 0, err
+		return 0, err
 	}
-	return rawAttr{prefix: prefix, local: local, value: v}, end + 1, nil
+	r.attrs = append(r.attrs, Attr{Space: prefix, Local: local, Value: v})
+	return end + 1, nil
+}
+
+// isDecl reports whether a lexed attribute is a namespace declaration.
+func isDecl(a *Attr) bool {
+	if a.Space == nil {
+		return string(a.Local) == "xmlns"
+	}
+	return string(a.Space) == "xmlns"
 }
 
 // pushElement resolves namespaces for a start tag and opens its scope.
-func (r *Reader) pushElement(prefix, local, t []byte, off int64) (Token, error) {
+func (r *Reader) pushElement(prefix, local, t []byte, off int64) error {
 	s := &r.ns
-	parentDef := span{}
+	sc := scope{bindings: len(s.bindings), data: len(s.data)}
 	if len(s.scopes) > 0 {
-		parentDef = s.top().def
+		sc.def = s.top().def
 	}
-	sc := scope{bindings: len(s.bindings), data: len(s.data), def: parentDef}
-	for _, a := range r.raw {
+	decls, prefixed, defSeen := 0, false, false
+	for i := range r.attrs {
+		a := &r.attrs[i]
 		switch {
-		case a.prefix == nil && string(a.local) == "xmlns":
-			if string(a.value) == xmlURI || string(a.value) == xmlnsURI {
-				return Token{}, r.fail(CondNotWellFormed, off, "reserved namespace as default namespace")
+		case a.Space == nil && string(a.Local) == "xmlns":
+			if defSeen {
+				return r.fail(CondNotWellFormed, off, "duplicate default namespace declaration")
 			}
-			sc.def = s.add(a.value)
-		case string(a.prefix) == "xmlns":
-			if err := r.bind(a, off); err != nil {
-				return Token{}, err
+			if string(a.Value) == xmlURI || string(a.Value) == xmlnsURI {
+				return r.fail(CondNotWellFormed, off, "reserved namespace as default namespace")
 			}
+			defSeen = true
+			decls++
+			sc.def = s.add(a.Value)
+		case string(a.Space) == "xmlns":
+			decls++
+			if err := r.bind(a, sc.bindings, off); err != nil {
+				return err
+			}
+		case a.Space != nil:
+			prefixed = true
 		}
 	}
 	s.scopes = append(s.scopes, sc)
@@ -259,50 +283,66 @@ func (r *Reader) pushElement(prefix, local, t []byte, off int64) (Token, error) 
 		top.space = top.def
 	} else {
 		if string(prefix) == "xmlns" {
-			return Token{}, r.fail(CondNotWellFormed, off, "element with the xmlns prefix")
+			return r.fail(CondNotWellFormed, off, "element with the xmlns prefix")
 		}
 		uri, ok := s.lookup(prefix)
 		if !ok {
-			return Token{}, r.fail(CondNotWellFormed, off, "unbound namespace prefix "+quoteBytes(prefix))
+			return r.fail(CondNotWellFormed, off, "unbound namespace prefix "+quoteBytes(prefix))
 		}
 		top.space = uri
 	}
 	top.qname = s.add(t[1 : 1+len(prefix)+len(local)+boolInt(prefix != nil)])
 	top.local = top.qname.end - int32(len(local))
-	r.attrs = r.attrs[:0]
-	for _, a := range r.raw {
-		if string(a.prefix) == "xmlns" || (a.prefix == nil && string(a.local) == "xmlns") {
-			continue
+	if decls > 0 || prefixed {
+		if err := r.resolveAttrs(off); err != nil {
+			return err
 		}
-		var aspace []byte
-		if a.prefix != nil {
-			uri, ok := s.lookup(a.prefix)
-			if !ok {
-				return Token{}, r.fail(CondNotWellFormed, off, "unbound namespace prefix "+quoteBytes(a.prefix))
-			}
-			aspace = s.bytes(uri)
-		}
-		for _, b := range r.attrs {
-			if bytes.Equal(b.Local, a.local) && bytes.Equal(b.Space, aspace) {
-				return Token{}, r.fail(CondNotWellFormed, off, "duplicate attribute "+quoteBytes(a.local))
-			}
-		}
-		r.attrs = append(r.attrs, Attr{Space: aspace, Local: a.local, Value: a.value})
 	}
-	for i := range r.raw {
-		for j := i + 1; j < len(r.raw); j++ {
-			if bytes.Equal(r.raw[i].local, r.raw[j].local) && bytes.Equal(r.raw[i].prefix, r.raw[j].prefix) {
-				return Token{}, r.fail(CondNotWellFormed, off, "duplicate attribute "+quoteBytes(r.raw[i].local))
+	for i := 1; i < len(r.attrs); i++ {
+		for j := range i {
+			if bytes.Equal(r.attrs[i].Local, r.attrs[j].Local) && bytes.Equal(r.attrs[i].Space, r.attrs[j].Space) {
+				return r.fail(CondNotWellFormed, off, "duplicate attribute "+quoteBytes(r.attrs[i].Local))
 			}
 		}
 	}
-	return Token{Kind: StartElement, Space: s.bytes(top.space), Local: s.data[top.local:top.qname.end:top.qname.end], Attrs: r.attrs, Offset: off}, nil
+	tok := &r.tok
+	tok.Kind = StartElement
+	tok.Space = s.bytes(top.space)
+	tok.Local = s.data[top.local:top.qname.end:top.qname.end]
+	tok.Attrs = r.attrs
+	tok.Offset = off
+	return nil
 }
 
-// bind records a prefix declaration xmlns:p='uri'.
-func (r *Reader) bind(a rawAttr, off int64) error {
-	p := string(a.local)
-	v := string(a.value)
+// resolveAttrs drops namespace declarations from r.attrs and replaces
+// prefixes with namespaces.
+func (r *Reader) resolveAttrs(off int64) error {
+	s := &r.ns
+	n := 0
+	for i := range r.attrs {
+		a := r.attrs[i]
+		if isDecl(&a) {
+			continue
+		}
+		if a.Space != nil {
+			uri, ok := s.lookup(a.Space)
+			if !ok {
+				return r.fail(CondNotWellFormed, off, "unbound namespace prefix "+quoteBytes(a.Space))
+			}
+			a.Space = s.bytes(uri)
+		}
+		r.attrs[n] = a
+		n++
+	}
+	r.attrs = r.attrs[:n]
+	return nil
+}
+
+// bind records a prefix declaration xmlns:p='uri'; the bindings of the
+// element being opened start at index first.
+func (r *Reader) bind(a *Attr, first int, off int64) error {
+	p := string(a.Local)
+	v := string(a.Value)
 	switch {
 	case p == "xmlns":
 		return r.fail(CondNotWellFormed, off, "the xmlns prefix cannot be declared")
@@ -314,7 +354,12 @@ func (r *Reader) bind(a rawAttr, off int64) error {
 		return r.fail(CondNotWellFormed, off, "prefix bound to the empty namespace")
 	}
 	s := &r.ns
-	s.bindings = append(s.bindings, binding{prefix: s.add(a.local), uri: s.add(a.value)})
+	for _, b := range s.bindings[first:] {
+		if string(s.bytes(b.prefix)) == p {
+			return r.fail(CondNotWellFormed, off, "duplicate declaration of prefix "+quoteBytes(a.Local))
+		}
+	}
+	s.bindings = append(s.bindings, binding{prefix: s.add(a.Local), uri: s.add(a.Value)})
 	return nil
 }
 
@@ -333,63 +378,69 @@ func quoteBytes(b []byte) string {
 }
 
 // endToken closes the innermost element and returns its end token.
-func (r *Reader) endToken(off int64) Token {
+func (r *Reader) endToken(off int64) {
 	s := &r.ns
 	top := s.top()
-	tok := Token{Kind: EndElement, Space: s.bytes(top.space), Local: s.data[top.local:top.qname.end:top.qname.end], Offset: off}
+	tok := &r.tok
+	tok.Kind = EndElement
+	tok.Space = s.bytes(top.space)
+	tok.Local = s.data[top.local:top.qname.end:top.qname.end]
+	tok.Attrs = nil
+	tok.Offset = off
 	s.pop()
 	r.depth--
 	if r.depth == r.top {
 		r.elemStart = -1
 	}
-	return tok
 }
 
-func (r *Reader) endTag(off int64) (Token, error) {
+func (r *Reader) endTag(off int64) error {
 	if r.depth == 0 {
-		return Token{}, r.fail(CondNotWellFormed, off, "end tag without a start tag")
+		return r.fail(CondNotWellFormed, off, "end tag without a start tag")
 	}
 	n, err := r.tagExtent(off)
 	if err != nil {
-		return Token{}, err
+		return err
 	}
 	if err := r.checkSize(n); err != nil {
-		return Token{}, err
+		return err
 	}
 	t := r.buf[r.pos : r.pos+n]
 	_, _, i, err := r.qname(t, 2, off)
 	if err != nil {
-		return Token{}, err
+		return err
 	}
 	if !bytes.Equal(t[2:i], r.ns.bytes(r.ns.top().qname)) {
-		return Token{}, r.fail(CondNotWellFormed, off, "end tag "+quoteBytes(t[2:i])+" does not match start tag "+quoteBytes(r.ns.bytes(r.ns.top().qname)))
+		return r.fail(CondNotWellFormed, off, "end tag "+quoteBytes(t[2:i])+" does not match start tag "+quoteBytes(r.ns.bytes(r.ns.top().qname)))
 	}
 	if skipSpace(t, i) != n-1 {
-		return Token{}, r.fail(CondNotWellFormed, off, "malformed end tag")
+		return r.fail(CondNotWellFormed, off, "malformed end tag")
 	}
 	r.pos += n
-	return r.endToken(off), nil
+	r.endToken(off)
+	return nil
 }
 
 // procInst handles "<?": the XML declaration where one is allowed, and
 // otherwise a processing instruction, which restricted XML forbids.
-func (r *Reader) procInst(off int64) (Token, error) {
+func (r *Reader) procInst(off int64) error {
 	if err := r.need(6); err != nil {
-		return Token{}, err
+		return err
 	}
 	if !r.declOK || string(r.buf[r.pos:r.pos+5]) != "<?xml" || !isSpace(r.buf[r.pos+5]) {
-		return Token{}, r.fail(CondRestrictedXML, off, "processing instruction")
+		return r.fail(CondRestrictedXML, off, "processing instruction")
 	}
 	n, err := r.declExtent()
 	if err != nil {
-		return Token{}, err
+		return err
 	}
 	if err := r.xmlDecl(r.buf[r.pos+5:r.pos+n-2], off); err != nil {
-		return Token{}, err
+		return err
 	}
 	r.pos += n
 	r.declOK = false
-	return r.Next()
+	_, err = r.Next()
+	return err
 }
 
 // declExtent returns the length of the declaration up to "?>".
@@ -467,27 +518,27 @@ func (r *Reader) xmlDecl(t []byte, off int64) error {
 
 // bang handles "<!": CDATA sections, and comments and DTDs, which
 // restricted XML forbids.
-func (r *Reader) bang(off int64) (Token, error) {
+func (r *Reader) bang(off int64) error {
 	if err := r.need(4); err != nil {
-		return Token{}, err
+		return err
 	}
 	if string(r.buf[r.pos+2:r.pos+4]) == "--" {
-		return Token{}, r.fail(CondRestrictedXML, off, "comment")
+		return r.fail(CondRestrictedXML, off, "comment")
 	}
 	if r.buf[r.pos+2] != '[' {
 		if r.buf[r.pos+2] == 'D' {
-			return Token{}, r.fail(CondRestrictedXML, off, "document type declaration")
+			return r.fail(CondRestrictedXML, off, "document type declaration")
 		}
-		return Token{}, r.fail(CondNotWellFormed, off, "malformed markup")
+		return r.fail(CondNotWellFormed, off, "malformed markup")
 	}
 	if err := r.need(9); err != nil {
-		return Token{}, err
+		return err
 	}
 	if string(r.buf[r.pos:r.pos+9]) != "<![CDATA[" {
-		return Token{}, r.fail(CondNotWellFormed, off, "malformed markup")
+		return r.fail(CondNotWellFormed, off, "malformed markup")
 	}
 	if r.depth <= r.top {
-		return Token{}, r.fail(CondNotWellFormed, off, "character data outside of a stanza")
+		return r.fail(CondNotWellFormed, off, "character data outside of a stanza")
 	}
 	return r.cdata(off)
 }

@@ -60,8 +60,9 @@ type Attr struct {
 	Space, Local, Value []byte
 }
 
-// Token is one item of the stream. Its slices point into the Reader's
-// buffers and are valid until the next call to Next.
+// Token is one item of the stream. The Token and its slices belong to the
+// Reader and are valid until the next call to Next. Fields that do not
+// apply to its Kind hold no meaning.
 type Token struct {
 	Kind Kind
 	// Space and Local are the resolved name of a start or end tag.
@@ -96,8 +97,8 @@ type Reader struct {
 	top        int   // depth of the stream element: 1, or 0 for fragments
 	elemStart  int64 // offset of the open top-level element, or -1
 
+	tok   Token // the token Next returns
 	ns    nsStack
-	raw   []rawAttr
 	attrs []Attr
 	vbuf  []byte // unescaped attribute values and text
 }
@@ -157,37 +158,37 @@ func (r *Reader) DefaultSpace() []byte { return r.ns.defaultSpace() }
 // io.ErrUnexpectedEOF otherwise. Errors from the source are returned as
 // they are; a timeout can be retried with another call. Syntax and limit
 // errors are *Error values and are sticky.
-func (r *Reader) Next() (Token, error) {
+func (r *Reader) Next() (*Token, error) {
 	if r.err != nil {
-		return Token{}, r.err
+		return nil, r.err
 	}
 	if r.pendingEnd {
 		r.pendingEnd = false
-		return r.endToken(r.offset()), nil
+		r.endToken(r.offset())
+		return &r.tok, nil
 	}
 	if r.rootSeen && r.depth == 0 {
-		return Token{}, io.EOF
+		return nil, io.EOF
 	}
 	if r.pos == r.end {
 		if err := r.more(); err != nil {
-			return Token{}, r.eofError(err)
+			return nil, r.eofError(err)
 		}
 	}
-	var tok Token
 	var err error
 	if r.buf[r.pos] == '<' {
-		tok, err = r.markup()
+		err = r.markup()
 	} else {
-		tok, err = r.text()
+		err = r.text()
 	}
 	if err != nil {
 		var se *Error
 		if errors.As(err, &se) {
 			r.err = err
 		}
-		return Token{}, err
+		return nil, err
 	}
-	return tok, nil
+	return &r.tok, nil
 }
 
 func (r *Reader) offset() int64 { return r.base + int64(r.pos) }

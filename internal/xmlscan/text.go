@@ -21,7 +21,7 @@ func decodeRune(b []byte) (rune, int) {
 // text reads character data up to the next '<'. Between top-level
 // elements only white space is allowed, and it is returned as soon as it is
 // buffered, so that keepalives are seen when they arrive.
-func (r *Reader) text() (Token, error) {
+func (r *Reader) text() error {
 	off := r.offset()
 	if r.depth <= r.top {
 		return r.space(off)
@@ -32,20 +32,20 @@ func (r *Reader) text() (Token, error) {
 		var err error
 		i, done, err = r.scanText(i, &special, off)
 		if err != nil {
-			return Token{}, err
+			return err
 		}
 		if done {
 			break
 		}
 		if err := r.checkSize(i); err != nil {
-			return Token{}, err
+			return err
 		}
 		if err := r.more(); err != nil {
-			return Token{}, r.eofError(err)
+			return r.eofError(err)
 		}
 	}
 	if err := r.checkSize(i); err != nil {
-		return Token{}, err
+		return err
 	}
 	raw := r.buf[r.pos : r.pos+i]
 	data := raw
@@ -54,11 +54,12 @@ func (r *Reader) text() (Token, error) {
 		r.vbuf = r.vbuf[:0]
 		data, err = r.value(raw, off, false, true)
 		if err != nil {
-			return Token{}, err
+			return err
 		}
 	}
 	r.pos += i
-	return Token{Kind: Text, Text: data, Offset: off}, nil
+	r.tok = Token{Kind: Text, Text: data, Offset: off}
+	return nil
 }
 
 // scanText validates buffered character data from r.pos+i on. It returns
@@ -67,10 +68,12 @@ func (r *Reader) text() (Token, error) {
 func (r *Reader) scanText(i int, special *bool, off int64) (int, bool, error) {
 	b := r.buf[r.pos:r.end]
 	for i < len(b) {
+		i = skipPlain(b, i)
+		if i == len(b) {
+			break
+		}
 		c := b[i]
 		switch textClass[c] {
-		case clPlain:
-			i++
 		case clLT:
 			return i, true, nil
 		case clAmp, clCR, clRBrack:
@@ -94,11 +97,12 @@ func (r *Reader) scanText(i int, special *bool, off int64) (int, bool, error) {
 
 // space reads white space outside of top-level elements. A "\r\n" split
 // between two reads is still one line end.
-func (r *Reader) space(off int64) (Token, error) {
+func (r *Reader) space(off int64) error {
 	if r.skipLF && r.buf[r.pos] == '\n' {
 		r.pos++
 		r.skipLF = false
-		return r.Next()
+		_, err := r.Next()
+		return err
 	}
 	r.skipLF = false
 	i := r.pos
@@ -107,9 +111,9 @@ func (r *Reader) space(off int64) (Token, error) {
 	}
 	if i == r.pos {
 		if r.depth == 0 {
-			return Token{}, r.fail(CondNotWellFormed, off, "character data outside of the root element")
+			return r.fail(CondNotWellFormed, off, "character data outside of the root element")
 		}
-		return Token{}, r.fail(CondNotWellFormed, off, "character data outside of a stanza")
+		return r.fail(CondNotWellFormed, off, "character data outside of a stanza")
 	}
 	data := r.buf[r.pos:i]
 	r.pos = i
@@ -118,18 +122,19 @@ func (r *Reader) space(off int64) (Token, error) {
 		r.vbuf = r.vbuf[:0]
 		data, _ = r.plain(data, off)
 	}
-	return Token{Kind: Text, Text: data, Offset: off}, nil
+	r.tok = Token{Kind: Text, Text: data, Offset: off}
+	return nil
 }
 
 // cdata reads a CDATA section; r.pos is at "<![CDATA[".
-func (r *Reader) cdata(off int64) (Token, error) {
+func (r *Reader) cdata(off int64) error {
 	i := 9
 	for {
 		if err := r.need(i + 3); err != nil {
-			return Token{}, err
+			return err
 		}
 		if err := r.checkSize(i + 3); err != nil {
-			return Token{}, err
+			return err
 		}
 		b := r.buf[r.pos:r.end]
 		for ; i+3 <= len(b); i++ {
@@ -137,10 +142,11 @@ func (r *Reader) cdata(off int64) (Token, error) {
 				content := b[9:i]
 				data, err := r.plain(content, off+9)
 				if err != nil {
-					return Token{}, err
+					return err
 				}
 				r.pos += i + 3
-				return Token{Kind: Text, Text: data, Offset: off}, nil
+				r.tok = Token{Kind: Text, Text: data, Offset: off}
+				return nil
 			}
 		}
 	}
@@ -231,10 +237,29 @@ func (r *Reader) value(b []byte, off int64, attr, validated bool) ([]byte, error
 	return r.vbuf[start:len(r.vbuf):len(r.vbuf)], nil
 }
 
+// skipPlain returns the index of the first byte at or after i that is not
+// plain ASCII character data.
+func skipPlain(b []byte, i int) int {
+	for i+4 <= len(b) {
+		if textClass[b[i]]|textClass[b[i+1]]|textClass[b[i+2]]|textClass[b[i+3]] != clPlain {
+			break
+		}
+		i += 4
+	}
+	for i < len(b) && textClass[b[i]] == clPlain {
+		i++
+	}
+	return i
+}
+
 // plainPrefix returns the length of the prefix of b that needs no
 // replacement, validating it unless validated is set.
 func (r *Reader) plainPrefix(b []byte, off int64, attr, validated bool) (int, error) {
 	for i := 0; i < len(b); {
+		i = skipPlain(b, i)
+		if i == len(b) {
+			break
+		}
 		c := b[i]
 		if c >= 0x80 {
 			if validated {

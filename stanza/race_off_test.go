@@ -1,0 +1,5 @@
+//go:build !race
+
+package stanza
+
+const raceEnabled = false
