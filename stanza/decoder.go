@@ -42,6 +42,7 @@ type SyntaxError struct {
 	Msg       string
 }
 
+// Error describes the problem with its condition and offset.
 func (e *SyntaxError) Error() string {
 	return "stanza: " + string(e.Condition) + " at byte " + strconv.FormatInt(e.Offset, 10) + ": " + e.Msg
 }

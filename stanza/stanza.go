@@ -29,6 +29,9 @@ func (*IQ) isStanza()       {}
 // The stanza shares strings and payload elements with e, so e must not be
 // modified while the stanza is in use.
 func Parse(e *Element) (Stanza, error) {
+	if e == nil {
+		return nil, badStanza("", "no element")
+	}
 	if isStanzaNS(e.Name.Space) {
 		switch e.Name.Local {
 		case "message":
@@ -123,6 +126,9 @@ func isStanzaNS(ns string) bool { return ns == NSClient || ns == NSServer }
 
 // checkName checks that e is the stanza {NSClient or NSServer}local.
 func checkName(e *Element, local string) error {
+	if e == nil {
+		return badStanza(local, "no element")
+	}
 	if e.Name.Local != local || !isStanzaNS(e.Name.Space) {
 		return unexpected(local, e)
 	}

@@ -346,3 +346,18 @@ func TestRoundTrip(t *testing.T) {
 		})
 	}
 }
+
+func TestParseNil(t *testing.T) {
+	if _, err := stanza.Parse(nil); err == nil {
+		t.Error("Parse(nil) succeeded")
+	}
+	if _, err := stanza.ParseIQ(nil); err == nil {
+		t.Error("ParseIQ(nil) succeeded")
+	}
+	if _, err := stanza.ParseMessage(nil); err == nil {
+		t.Error("ParseMessage(nil) succeeded")
+	}
+	if _, err := stanza.ParsePresence(nil); err == nil {
+		t.Error("ParsePresence(nil) succeeded")
+	}
+}

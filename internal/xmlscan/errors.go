@@ -21,6 +21,7 @@ type Error struct {
 	Msg    string
 }
 
+// Error describes the problem with its condition and offset.
 func (e *Error) Error() string {
 	return "xml: " + e.Cond + " at byte " + strconv.FormatInt(e.Offset, 10) + ": " + e.Msg
 }
