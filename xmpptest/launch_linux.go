@@ -1,0 +1,226 @@
+package xmpptest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// start starts a server of flavor fl for tb, trying again with new ports
+// when another process takes one first.
+func start(tb testing.TB, opts *ServerOptions, fl *flavor) *RealServer {
+	tb.Helper()
+	progs, err := fl.find()
+	requireInstalled(tb, fl.name, err)
+	var o ServerOptions
+	if opts != nil {
+		o = *opts
+	}
+	cert, err := newTestCert(testDomain)
+	if err != nil {
+		tb.Fatalf("xmpptest: start %s: %v", fl.name, err)
+	}
+	for attempt := 1; ; attempt++ {
+		s, err := launch(fl, progs, &o, cert)
+		if err == nil {
+			tb.Cleanup(func() { s.cleanup(tb) })
+			return s
+		}
+		if !errors.Is(err, errPortTaken) || attempt == maxAttempts {
+			tb.Fatalf("xmpptest: start %s: %v", fl.name, err)
+		}
+		tb.Logf("xmpptest: start %s: %v; trying new ports", fl.name, firstLine(err.Error()))
+	}
+}
+
+// launch makes one attempt to start a server. On failure it stops what it
+// started and removes the directory; the error includes the server's logs.
+func launch(fl *flavor, progs programs, o *ServerOptions, cert *testCert) (_ *RealServer, err error) {
+	dir, err := os.MkdirTemp("", "xmpptest-"+fl.name+"-")
+	if err != nil {
+		return nil, err
+	}
+	s := &RealServer{
+		Name:     fl.name,
+		Domain:   testDomain,
+		RootCAs:  cert.pool,
+		Accounts: newAccounts(o.Accounts, testDomain),
+		Dir:      dir,
+	}
+	defer func() {
+		if err != nil {
+			err = fmt.Errorf("%w%s", err, s.logTails())
+			s.Stop()
+			_ = os.RemoveAll(dir)
+		}
+	}()
+	if err := checkPath(dir); err != nil {
+		return nil, err
+	}
+	if s.CAFile, s.keyFile, err = cert.write(filepath.Join(dir, "certs"), testDomain); err != nil {
+		return nil, err
+	}
+	ports, err := freePorts(2)
+	if err != nil {
+		return nil, err
+	}
+	s.Addr, s.DirectTLSAddr = ports[0].String(), ports[1].String()
+
+	ctx, cancel := context.WithTimeout(context.Background(), readyTimeout)
+	defer cancel()
+	cmd, err := fl.prepare(ctx, s, progs)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.run(cmd); err != nil {
+		return nil, err
+	}
+	if err := s.waitReady(ctx, fl, ports); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// run starts cmd as the server process: in s.Dir, with its output in
+// console.log, in a process group of its own (a Ctrl-C at the terminal
+// goes to the test process, not to the server), and with Pdeathsig, so
+// that the kernel kills it if the test process dies before stopping it
+// (killed, timed out). Pdeathsig fires when the OS thread that started
+// the process ends; Go keeps its threads while the process runs, unless
+// a goroutine that locked its thread exits without unlocking it.
+func (s *RealServer) run(cmd *exec.Cmd) error {
+	console, err := os.OpenFile(filepath.Join(s.Dir, "console.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return err
+	}
+	defer console.Close() // the child has its own copy
+	cmd.Stdout, cmd.Stderr = console, console
+	cmd.Dir = s.Dir
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("start %s: %w", s.Name, err)
+	}
+	s.cmd, s.PID, s.done = cmd, cmd.Process.Pid, make(chan struct{})
+	go func() {
+		s.waitErr = cmd.Wait()
+		close(s.done)
+	}()
+	return nil
+}
+
+// waitReady waits until the server process listens on ports, has done its
+// own start-up work, and answers a stream header with stream features.
+func (s *RealServer) waitReady(ctx context.Context, fl *flavor, ports []netip.AddrPort) error {
+	tick := time.NewTicker(pollInterval)
+	defer tick.Stop()
+	last := errors.New("not started")
+	for {
+		select {
+		case <-s.done:
+			if err := portsTaken(ports); err != nil {
+				return err
+			}
+			return fmt.Errorf("%s exited before it was ready: %v", s.Name, s.waitErr)
+		case <-ctx.Done():
+			return fmt.Errorf("%s not ready after %v: %v", s.Name, readyTimeout, last)
+		case <-tick.C:
+		}
+		last = s.checkReady(ctx, fl, ports)
+		if last == nil || errors.Is(last, errPortTaken) {
+			return last
+		}
+	}
+}
+
+// checkReady reports why the server is not ready yet, or nil.
+func (s *RealServer) checkReady(ctx context.Context, fl *flavor, ports []netip.AddrPort) error {
+	missing, err := portState(s.PID, ports)
+	if err != nil {
+		return err
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("server does not listen on %v yet", missing)
+	}
+	if fl.ready != nil {
+		if err := fl.ready(s); err != nil {
+			return err
+		}
+	}
+	if _, err := probeFeatures(ctx, s.Addr, s.Domain); err != nil {
+		return fmt.Errorf("readiness probe: %w", err)
+	}
+	return nil
+}
+
+// portsTaken reports, after the server has exited, whether another process
+// listens on one of ports: then the server probably exited because it
+// could not bind it.
+func portsTaken(ports []netip.AddrPort) error {
+	all, err := tcpListeners()
+	if err != nil {
+		return nil
+	}
+	for _, p := range ports {
+		for _, l := range all {
+			if l.addr.Port() == p.Port() {
+				return fmt.Errorf("%w: %s", errPortTaken, p)
+			}
+		}
+	}
+	return nil
+}
+
+// stop does the work of Stop, once.
+func (s *RealServer) stop() {
+	if s.cmd == nil {
+		return
+	}
+	helpers := descendants(s.PID)
+	// The os.Process signals through a pidfd: a signal never reaches
+	// another process that reused the PID after this one was reaped.
+	_ = s.cmd.Process.Signal(syscall.SIGTERM)
+	t := time.NewTimer(stopTimeout)
+	defer t.Stop()
+	select {
+	case <-s.done:
+	case <-t.C:
+		_ = s.cmd.Process.Kill()
+		<-s.done
+	}
+	reap(helpers)
+}
+
+// reap waits for the helper processes of a server, which exit when the
+// server has, and kills those still running after helperTimeout. Each is
+// identified by PID and start time, so no other process is signalled.
+func reap(helpers []proc) {
+	deadline := time.Now().Add(helperTimeout)
+	killed := false
+	for {
+		helpers = slices.DeleteFunc(helpers, func(p proc) bool { return !p.alive() })
+		if len(helpers) == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			if killed {
+				return // stuck in the kernel; nothing more to do
+			}
+			for _, p := range helpers {
+				if p.alive() {
+					_ = syscall.Kill(p.pid, syscall.SIGKILL)
+				}
+			}
+			killed = true
+			deadline = time.Now().Add(helperTimeout)
+		}
+		time.Sleep(pollInterval)
+	}
+}
