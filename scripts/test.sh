@@ -3,6 +3,10 @@
 # It checks formatting, runs go vet and staticcheck, the whole test suite
 # with the race detector, and a short run of every fuzz target.
 #
+# It installs Prosody and ejabberd from Debian's packages first when it can
+# (as root); the integration tests skip without them, unless
+# XMPP_INTEGRATION=1, when a missing server fails the run.
+#
 # FUZZTIME sets the length of each fuzz run (default 5s).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +15,9 @@ STATICCHECK_VERSION=v0.8.2
 FUZZTIME=${FUZZTIME:-5s}
 
 step() { printf '\n== %s\n' "$*"; }
+
+step "real servers for the integration tests"
+./scripts/install-servers.sh
 
 step "gofmt"
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))

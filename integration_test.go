@@ -1,0 +1,232 @@
+package xmpp
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/xmppkit/xmpp/jid"
+	"github.com/xmppkit/xmpp/sasl"
+	"github.com/xmppkit/xmpp/stanza"
+	"github.com/xmppkit/xmpp/xmpptest"
+)
+
+// realServers is the table of servers the integration tests run against.
+// Each entry says which SASL mechanisms the server must offer, per TLS
+// version, so that a mechanism missing by mistake fails the test instead of
+// being skipped.
+var realServers = []struct {
+	name  string
+	start func(testing.TB, *xmpptest.ServerOptions) *xmpptest.RealServer
+	mechs map[uint16][]string
+}{
+	{"prosody", xmpptest.StartProsody, map[uint16][]string{
+		tls.VersionTLS12: {sasl.SCRAMSHA1, sasl.SCRAMSHA256, sasl.SCRAMSHA1Plus, sasl.SCRAMSHA256Plus, sasl.Plain},
+		tls.VersionTLS13: {sasl.SCRAMSHA1, sasl.SCRAMSHA256, sasl.Plain},
+	}},
+	{"ejabberd", xmpptest.StartEjabberd, map[uint16][]string{
+		tls.VersionTLS12: {sasl.SCRAMSHA1, sasl.SCRAMSHA256, sasl.SCRAMSHA512, sasl.SCRAMSHA1Plus, sasl.SCRAMSHA256Plus, sasl.SCRAMSHA512Plus, sasl.Plain},
+		tls.VersionTLS13: {sasl.SCRAMSHA1, sasl.SCRAMSHA256, sasl.SCRAMSHA512, sasl.Plain},
+	}},
+}
+
+// forEachServer runs test against every real server, in parallel.
+func forEachServer(t *testing.T, test func(t *testing.T, srv *xmpptest.RealServer, mechs map[uint16][]string)) {
+	if testing.Short() {
+		t.Skip("integration test; run without -short")
+	}
+	for _, rs := range realServers {
+		t.Run(rs.name, func(t *testing.T) {
+			t.Parallel()
+			srv := rs.start(t, nil)
+			test(t, srv, rs.mechs)
+		})
+	}
+}
+
+// login connects account i of srv.
+func login(t *testing.T, srv *xmpptest.RealServer, i int, opts *Options) (*Client, error) {
+	t.Helper()
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	acct := srv.Account(i)
+	if o.Password == "" && o.SASL == nil {
+		o.Password = acct.Password
+	}
+	if o.Addr == "" {
+		o.Addr = srv.Addr
+	}
+	if o.TLSConfig == nil {
+		o.TLSConfig = srv.TLSConfig()
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	return Dial(ctx, acct.JID(), &o)
+}
+
+func mustLogin(t *testing.T, srv *xmpptest.RealServer, i int, opts *Options) *Client {
+	t.Helper()
+	c, err := login(t, srv, i, opts)
+	if err != nil {
+		t.Fatalf("login as %s: %v", srv.Account(i).User, err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+func TestIntegrationMechanisms(t *testing.T) {
+	forEachServer(t, func(t *testing.T, srv *xmpptest.RealServer, mechs map[uint16][]string) {
+		for _, version := range []uint16{tls.VersionTLS12, tls.VersionTLS13} {
+			for _, mech := range mechs[version] {
+				t.Run(tls.VersionName(version)+"/"+mech, func(t *testing.T) {
+					checkGoroutines(t)
+					cfg := srv.TLSConfig()
+					cfg.MinVersion, cfg.MaxVersion = version, version
+					acct := srv.Account(0)
+					c, err := login(t, srv, 0, &Options{
+						TLSConfig: cfg,
+						SASL:      &sasl.Config{Password: acct.Password, Mechanisms: []string{mech}},
+					})
+					if err != nil {
+						t.Fatal(err)
+					}
+					if err := c.Ping(context.Background(), jid.JID{}); err != nil {
+						t.Error(err)
+					}
+					c.Close()
+				})
+			}
+		}
+	})
+}
+
+func TestIntegrationDirectTLS(t *testing.T) {
+	forEachServer(t, func(t *testing.T, srv *xmpptest.RealServer, _ map[uint16][]string) {
+		if srv.DirectTLSAddr == "" {
+			t.Skip("no direct TLS listener")
+		}
+		checkGoroutines(t)
+		c := mustLogin(t, srv, 0, &Options{Addr: srv.DirectTLSAddr, DirectTLS: true})
+		if err := c.Ping(context.Background(), jid.JID{}); err != nil {
+			t.Error(err)
+		}
+		c.Close()
+	})
+}
+
+func TestIntegrationWrongPassword(t *testing.T) {
+	forEachServer(t, func(t *testing.T, srv *xmpptest.RealServer, _ map[uint16][]string) {
+		checkGoroutines(t)
+		_, err := login(t, srv, 0, &Options{Password: "not the password"})
+		var f *sasl.Failure
+		if !errors.Is(err, sasl.ErrNotAuthorized) || !errors.As(err, &f) {
+			t.Fatalf("err = %v, want not-authorized", err)
+		}
+	})
+}
+
+func TestIntegrationTwoClients(t *testing.T) {
+	forEachServer(t, func(t *testing.T, srv *xmpptest.RealServer, _ map[uint16][]string) {
+		checkGoroutines(t)
+		alice := mustLogin(t, srv, 0, nil)
+		bob := mustLogin(t, srv, 1, nil)
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+
+		msgs := make(chan *stanza.Message, 1)
+		bob.HandleMessage(func(ctx context.Context, m *stanza.Message) { msgs <- m })
+		pres := make(chan *stanza.Presence, 1)
+		bob.HandlePresence(func(ctx context.Context, p *stanza.Presence) { pres <- p })
+
+		t.Run("message", func(t *testing.T) {
+			if err := alice.Send(ctx, stanza.NewMessage(stanza.MessageChat, bob.JID(), "hello bob")); err != nil {
+				t.Fatal(err)
+			}
+			select {
+			case m := <-msgs:
+				if m.From != alice.JID() || m.Body() != "hello bob" || m.Type != stanza.MessageChat {
+					t.Errorf("got message from %s: %q (%s)", m.From, m.Body(), m.Type)
+				}
+			case <-ctx.Done():
+				t.Fatal("message not delivered")
+			}
+		})
+		t.Run("directed presence", func(t *testing.T) {
+			p := stanza.NewPresence(stanza.PresenceAvailable, bob.JID())
+			p.Show = stanza.ShowAway
+			if err := alice.Send(ctx, p); err != nil {
+				t.Fatal(err)
+			}
+			select {
+			case got := <-pres:
+				if got.From != alice.JID() || got.Show != stanza.ShowAway {
+					t.Errorf("got presence from %s show %q", got.From, got.Show)
+				}
+			case <-ctx.Done():
+				t.Fatal("presence not delivered")
+			}
+		})
+		t.Run("ping server", func(t *testing.T) {
+			if err := alice.Ping(ctx, jid.JID{}); err != nil {
+				t.Error(err)
+			}
+			if err := alice.Ping(ctx, alice.JID().Domain()); err != nil {
+				t.Error(err)
+			}
+		})
+		t.Run("ping client", func(t *testing.T) {
+			if err := alice.Ping(ctx, bob.JID()); err != nil {
+				t.Error(err)
+			}
+		})
+		t.Run("iq to nonexistent address", func(t *testing.T) {
+			// RFC 6121 section 8.5: an IQ for an account that does not
+			// exist, or for a resource that is not online, gets
+			// service-unavailable.
+			for _, addr := range []string{"nobody-here@" + srv.Domain + "/phone", srv.Account(1).User + "@" + srv.Domain + "/offline"} {
+				err := alice.Ping(ctx, jid.MustParse(addr))
+				if !errors.Is(err, stanza.ErrServiceUnavailable) {
+					t.Errorf("ping %s: err = %v, want service-unavailable", addr, err)
+				}
+			}
+		})
+		t.Run("unhandled iq", func(t *testing.T) {
+			_, err := alice.Request(ctx, stanza.NewIQ(stanza.IQGet, bob.JID(), stanza.NewElement("urn:example:nothing", "query")))
+			if !errors.Is(err, stanza.ErrServiceUnavailable) {
+				t.Fatalf("err = %v, want service-unavailable", err)
+			}
+		})
+	})
+}
+
+func TestIntegrationResourceConflict(t *testing.T) {
+	forEachServer(t, func(t *testing.T, srv *xmpptest.RealServer, _ map[uint16][]string) {
+		checkGoroutines(t)
+		first := mustLogin(t, srv, 0, &Options{Resource: "desk"})
+		second, err := login(t, srv, 0, &Options{Resource: "desk"})
+		if err != nil {
+			// A server may refuse the second binding instead.
+			if !errors.Is(err, stanza.ErrConflict) {
+				t.Fatalf("second login: %v", err)
+			}
+			return
+		}
+		defer second.Close()
+		// Both servers replace the old session: it gets <conflict/>.
+		select {
+		case <-first.Done():
+			if !errors.Is(first.Err(), stanza.StreamConflict) {
+				t.Errorf("first client ended with %v, want conflict", first.Err())
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("first client still running")
+		}
+		if second.JID().Resourcepart() != "desk" {
+			t.Errorf("second bound %s", second.JID())
+		}
+	})
+}

@@ -1,0 +1,98 @@
+package xmpp
+
+import (
+	"crypto/tls"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/xmppkit/xmpp/sasl"
+	"github.com/xmppkit/xmpp/stanza"
+	"github.com/xmppkit/xmpp/stream"
+)
+
+// Options configure a Client. The zero value (or nil) is safe: TLS
+// required and verified, default limits, keepalives on, logging off.
+// Dial copies the Options; changing them afterwards has no effect.
+type Options struct {
+	// Password authenticates the account. Ignored when SASL is set.
+	Password string
+	// SASL, if set, configures authentication in full: credentials,
+	// allowed mechanisms, OAuth token, channel binding.
+	SASL *sasl.Config
+	// Resource to request when binding; empty uses the JID's resource,
+	// and if that is empty too the server chooses.
+	Resource string
+
+	// Addr is a host:port to connect to instead of looking up SRV
+	// records for the JID's domain.
+	Addr string
+	// DirectTLS starts the connection to Addr with TLS (XEP-0368)
+	// instead of STARTTLS.
+	DirectTLS bool
+	// TLSConfig for STARTTLS and direct TLS; ServerName defaults to the
+	// domain and the minimum version is TLS 1.2.
+	TLSConfig *tls.Config
+	// Dial opens the network connection; nil uses a net.Dialer.
+	Dial stream.DialFunc
+	// InsecureAllowCleartext lets the stream go on without TLS when the
+	// server offers none. For local test servers only; PLAIN is never sent
+	// in the clear regardless.
+	InsecureAllowCleartext bool
+
+	// Limits bound what the server can make the Client buffer.
+	Limits *stanza.Limits
+	// QueueSize bounds the stanzas waiting for handlers; default 1024.
+	// When it overflows the Client ends the stream with
+	// <policy-violation/> and reports ErrDispatchOverflow.
+	QueueSize int
+	// Lang is the default language (xml:lang) of the stream.
+	Lang string
+
+	// KeepaliveInterval is the idle time after which a whitespace
+	// keepalive is sent; default 60s, negative disables.
+	KeepaliveInterval time.Duration
+	// PingInterval is the time without traffic from the server after which
+	// the Client sends an XEP-0199 ping; default 3 minutes, negative
+	// disables.
+	PingInterval time.Duration
+	// PingTimeout is how long that ping may go unanswered before the
+	// connection is declared dead (ErrDeadConnection); default 30s.
+	PingTimeout time.Duration
+	// CloseTimeout bounds how long Close waits for the server to close
+	// its side of the stream; default 5s.
+	CloseTimeout time.Duration
+
+	// Logger receives lifecycle events (Info), dropped spoofed stanzas
+	// (Warn) and per-stanza events (Debug). nil is silent.
+	Logger *slog.Logger
+	// Trace, if set, receives every element in and out, one per line,
+	// with SASL data redacted.
+	Trace io.Writer
+}
+
+func (o *Options) withDefaults() Options {
+	var c Options
+	if o != nil {
+		c = *o
+	}
+	if c.QueueSize <= 0 {
+		c.QueueSize = 1024
+	}
+	if c.KeepaliveInterval == 0 {
+		c.KeepaliveInterval = 60 * time.Second
+	}
+	if c.PingInterval == 0 {
+		c.PingInterval = 3 * time.Minute
+	}
+	if c.PingTimeout <= 0 {
+		c.PingTimeout = 30 * time.Second
+	}
+	if c.CloseTimeout <= 0 {
+		c.CloseTimeout = 5 * time.Second
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	return c
+}
