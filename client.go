@@ -29,7 +29,7 @@ type Client struct {
 	pmu     sync.Mutex
 	pending map[string]*call
 
-	queue chan item
+	queue *queue
 
 	// ctx is given to handlers and cancelled when the Client ends.
 	ctx    context.Context
@@ -106,7 +106,7 @@ func newClient(sess *stream.Session, o Options) *Client {
 		jid:      sess.JID,
 		t:        sess.Transport,
 		pending:  make(map[string]*call),
-		queue:    make(chan item, o.QueueSize),
+		queue:    newQueue(o.QueueSize),
 		done:     make(chan struct{}),
 		readDone: make(chan struct{}),
 		dispDone: make(chan struct{}),
@@ -272,16 +272,14 @@ func (c *Client) route(e *stanza.Element) error {
 // enqueue hands it to the dispatcher without waiting; when the queue is
 // full the Client ends with ErrDispatchOverflow.
 func (c *Client) enqueue(it item) error {
-	select {
-	case c.queue <- it:
-		return nil
-	default:
-		ctx, cancel := context.WithTimeout(context.Background(), c.opts.CloseTimeout)
-		_ = c.t.WriteElement(ctx, (&stanza.StreamError{Condition: stanza.StreamPolicyViolation, Text: "client cannot keep up"}).Element())
-		cancel()
-		c.end(ErrDispatchOverflow, true)
+	if c.queue.push(it) {
 		return nil
 	}
+	ctx, cancel := context.WithTimeout(context.Background(), c.opts.CloseTimeout)
+	_ = c.t.WriteElement(ctx, (&stanza.StreamError{Condition: stanza.StreamPolicyViolation, Text: "client cannot keep up"}).Element())
+	cancel()
+	c.end(ErrDispatchOverflow, true)
+	return nil
 }
 
 // badStanza answers an invalid IQ request with bad-request and drops

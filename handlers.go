@@ -108,7 +108,18 @@ func (c *Client) dispatchLoop() {
 		select {
 		case <-c.done:
 			return
-		case it := <-c.queue:
+		case <-c.queue.signal:
+		}
+		for {
+			it, ok := c.queue.pop()
+			if !ok {
+				break
+			}
+			select {
+			case <-c.done:
+				return
+			default:
+			}
 			if it.reply != nil {
 				_ = c.SendElement(c.ctx, it.reply)
 				continue

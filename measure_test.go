@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"testing"
@@ -78,6 +79,13 @@ func TestMeasureIdleClients(t *testing.T) {
 	}
 	elapsed := time.Since(start)
 	h1, g1 := heap(), runtime.NumGoroutine()
+	if p := os.Getenv("XMPP_MEASURE_HEAPPROFILE"); p != "" {
+		f, err := os.Create(p)
+		if err == nil {
+			_ = pprof.WriteHeapProfile(f)
+			f.Close()
+		}
+	}
 	t.Logf("%d idle clients to ejabberd (connected in %v): %.1f KiB heap and %.2f goroutines per client",
 		n, elapsed, float64(h1-h0)/float64(n)/1024, float64(g1-g0)/float64(n))
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)

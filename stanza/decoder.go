@@ -70,7 +70,7 @@ type StreamHeader struct {
 type Decoder struct {
 	s     *xmlscan.Reader
 	b     builder
-	names [512]string // see internName
+	names [256]string // see internName
 }
 
 // NewDecoder returns a Decoder of the XMPP stream read from r. A nil lim

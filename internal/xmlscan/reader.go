@@ -76,7 +76,7 @@ type Token struct {
 	Offset int64
 }
 
-const initialBuffer = 16 << 10
+const initialBuffer = 4 << 10
 
 // Reader tokenizes one XML stream. It is not safe for concurrent use.
 type Reader struct {
