@@ -20,9 +20,17 @@ import (
 // Client is a connected, authenticated and bound XMPP client. Its methods
 // are safe for concurrent use.
 type Client struct {
-	opts Options
-	jid  jid.JID
-	t    stream.Transport
+	opts    Options
+	account jid.JID // the address given to Dial, for reconnecting
+
+	jidMu sync.RWMutex
+	jid   jid.JID
+
+	// wmu serializes writes and the switch to a new connection; it is a
+	// one-slot channel so that taking it honours a context.
+	wmu chan struct{}
+	tMu sync.RWMutex
+	t   stream.Transport
 
 	handlers handlers
 
@@ -30,6 +38,10 @@ type Client struct {
 	pending map[string]*call
 
 	queue *queue
+	sm    *smState
+
+	presMu       sync.Mutex
+	lastPresence *stanza.Element // the last broadcast presence we sent
 
 	// ctx is given to handlers and cancelled when the Client ends.
 	ctx    context.Context
@@ -41,6 +53,8 @@ type Client struct {
 	readDone  chan struct{} // the reader has exited
 	dispDone  chan struct{} // the dispatcher has exited
 	keepDone  chan struct{} // the keepalive loop has exited
+	shutDone  chan struct{} // the connection is closed after the end
+	ackNeeded chan struct{} // one slot: the server asked for an ack
 	inHandler atomic.Bool
 
 	lastRecv   atomic.Int64 // unix nanoseconds of the last element read
@@ -59,16 +73,11 @@ type Client struct {
 // refused bind (errors.Is(err, stanza.ErrConflict)), and network errors.
 func Dial(ctx context.Context, addr jid.JID, opts *Options) (*Client, error) {
 	o := opts.withDefaults()
-	sess, err := connect(ctx, addr, &o, o.Addr, o.DirectTLS)
-	var se *stanza.StreamError
-	if errors.As(err, &se) && se.Condition == stanza.StreamSeeOtherHost && se.SeeOtherHost != "" {
-		o.Logger.Info("following see-other-host", "host", se.SeeOtherHost)
-		sess, err = connect(ctx, addr, &o, hostPort(se.SeeOtherHost), false)
-	}
+	sess, err := connect(ctx, addr, &o, nil)
 	if err != nil {
 		return nil, err
 	}
-	c := newClient(sess, o)
+	c := newClient(addr, sess, o)
 	o.Logger.Info("connected", "jid", sess.JID.String(), "mechanism", sess.Mechanism)
 	return c, nil
 }
@@ -82,7 +91,18 @@ func hostPort(h string) string {
 	return net.JoinHostPort(strings.Trim(h, "[]"), "5222")
 }
 
-func connect(ctx context.Context, addr jid.JID, o *Options, hostport string, direct bool) (*stream.Session, error) {
+// connect dials and negotiates a session, following one see-other-host.
+func connect(ctx context.Context, addr jid.JID, o *Options, resume *stream.Resume) (*stream.Session, error) {
+	sess, err := connectTo(ctx, addr, o, o.Addr, o.DirectTLS, resume)
+	var se *stanza.StreamError
+	if errors.As(err, &se) && se.Condition == stanza.StreamSeeOtherHost && se.SeeOtherHost != "" {
+		o.Logger.Info("following see-other-host", "host", se.SeeOtherHost)
+		sess, err = connectTo(ctx, addr, o, hostPort(se.SeeOtherHost), false, resume)
+	}
+	return sess, err
+}
+
+func connectTo(ctx context.Context, addr jid.JID, o *Options, hostport string, direct bool, resume *stream.Resume) (*stream.Session, error) {
 	t, err := stream.Dial(ctx, addr.Domainpart(), &stream.DialOptions{
 		Addr: hostport, DirectTLS: direct, TLSConfig: o.TLSConfig, Dial: o.Dial, Limits: o.Limits, Trace: o.Trace,
 	})
@@ -96,38 +116,72 @@ func connect(ctx context.Context, addr jid.JID, o *Options, hostport string, dir
 	return stream.Negotiate(ctx, t, &stream.Config{
 		JID: addr, Resource: o.Resource, SASL: sc, TLSConfig: o.TLSConfig,
 		InsecureAllowCleartext: o.InsecureAllowCleartext, Lang: o.Lang, Logger: o.Logger,
+		Resume: resume,
 	})
 }
 
 // newClient starts the goroutines of a Client on a negotiated session.
-func newClient(sess *stream.Session, o Options) *Client {
+func newClient(account jid.JID, sess *stream.Session, o Options) *Client {
 	c := &Client{
-		opts:     o,
-		jid:      sess.JID,
-		t:        sess.Transport,
-		pending:  make(map[string]*call),
-		queue:    newQueue(o.QueueSize),
-		done:     make(chan struct{}),
-		readDone: make(chan struct{}),
-		dispDone: make(chan struct{}),
-		keepDone: make(chan struct{}),
+		opts:      o,
+		account:   account,
+		jid:       sess.JID,
+		t:         sess.Transport,
+		wmu:       make(chan struct{}, 1),
+		pending:   make(map[string]*call),
+		queue:     newQueue(o.QueueSize),
+		sm:        newSMState(),
+		done:      make(chan struct{}),
+		readDone:  make(chan struct{}),
+		dispDone:  make(chan struct{}),
+		keepDone:  make(chan struct{}),
+		shutDone:  make(chan struct{}),
+		ackNeeded: make(chan struct{}, 1),
 	}
 	c.ctx, c.cancel = context.WithCancel(context.Background())
 	c.handlers.init()
 	now := time.Now().UnixNano()
 	c.lastRecv.Store(now)
 	c.lastSend.Store(now)
-	go c.readLoop()
+	c.enableSM(sess)
+	go c.runLoop(sess.Transport)
 	go c.dispatchLoop()
 	go c.keepaliveLoop()
 	return c
 }
 
-// JID returns the full address the server bound for this Client.
-func (c *Client) JID() jid.JID { return c.jid }
+// enableSM sends <enable/> on a new session when the server offers stream
+// management and the Options allow it. The caller holds the write lock or
+// runs before any other writer exists.
+func (c *Client) enableSM(sess *stream.Session) {
+	if c.opts.DisableStreamManagement || sess.Features.Child(stream.NSSM, "sm") == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), c.opts.PingTimeout)
+	defer cancel()
+	c.sm.enable()
+	en := stanza.NewElement(stream.NSSM, "enable", stanza.A("resume", "true"))
+	if err := sess.Transport.WriteElement(ctx, en); err != nil {
+		c.sm.disable()
+	}
+}
+
+// JID returns the full address the server bound for this Client. After a
+// reconnection that had to start a new session it may have changed.
+func (c *Client) JID() jid.JID {
+	c.jidMu.RLock()
+	defer c.jidMu.RUnlock()
+	return c.jid
+}
+
+func (c *Client) transport() stream.Transport {
+	c.tMu.RLock()
+	defer c.tMu.RUnlock()
+	return c.t
+}
 
 // Done returns a channel closed when the Client has ended, by Close or
-// because the connection ended; Err then says why.
+// because the connection ended for good; Err then says why.
 func (c *Client) Done() <-chan struct{} { return c.done }
 
 // Err returns why the Client ended: nil while it runs and after a Close
@@ -149,7 +203,8 @@ func (c *Client) closedErr() error {
 	return fmt.Errorf("%w: %w", ErrClosed, c.cause)
 }
 
-// Close ends the stream: it sends </stream:stream>, waits up to
+// Close ends the stream: with stream management it first asks the server
+// to acknowledge what we sent; it sends </stream:stream>, waits up to
 // Options.CloseTimeout for the server to close its side, closes the
 // connection, and fails pending requests with ErrClosed. It returns once
 // the reader and keepalive goroutines have exited, and the dispatcher
@@ -157,9 +212,15 @@ func (c *Client) closedErr() error {
 // that handler's context is cancelled and the dispatcher exits when it
 // returns. Close is idempotent and safe from any goroutine.
 func (c *Client) Close() error {
+	select {
+	case <-c.done:
+	default:
+		c.flushAcks()
+	}
 	c.end(nil, true)
 	<-c.readDone
 	<-c.keepDone
+	<-c.shutDone
 	if !c.inHandler.Load() {
 		<-c.dispDone
 	}
@@ -175,74 +236,138 @@ func (c *Client) end(cause error, graceful bool) {
 		close(c.done)
 		c.cancel()
 		if cause == nil {
-			c.opts.Logger.Info("closing", "jid", c.jid.String())
+			c.opts.Logger.Info("closing", "jid", c.JID().String())
 		} else {
-			c.opts.Logger.Info("connection ended", "jid", c.jid.String(), "cause", cause)
+			c.opts.Logger.Info("connection ended", "jid", c.JID().String(), "cause", cause)
 		}
 		go c.shutdown(graceful)
 	})
 }
 
+// flushAcks asks the server, before an orderly close, to acknowledge the
+// stanzas it has not, and waits a little for the answer.
+func (c *Client) flushAcks() {
+	if n, _ := c.sm.pending(); n == 0 || !c.sm.resumable() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(c.ctx, c.opts.CloseTimeout/2)
+	defer cancel()
+	if err := c.writeNonza(ctx, ackRequest()); err != nil {
+		return
+	}
+	for {
+		if n, _ := c.sm.pending(); n == 0 {
+			return
+		}
+		select {
+		case <-c.sm.room:
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
 // shutdown closes the transport, gracefully if asked: our closing tag,
 // then up to CloseTimeout for the reader to see the server's.
 func (c *Client) shutdown(graceful bool) {
+	defer close(c.shutDone)
+	// Take the write lock so no reconnection installs a new transport
+	// behind our back; reconnect gives it up when the Client ends.
+	c.wmu <- struct{}{}
+	defer func() { <-c.wmu }()
+	t := c.transport()
 	if graceful {
 		ctx, cancel := context.WithTimeout(context.Background(), c.opts.CloseTimeout)
 		defer cancel()
-		if err := c.t.EndStream(ctx); err == nil {
+		if err := t.EndStream(ctx); err == nil {
 			select {
 			case <-c.readDone:
 			case <-ctx.Done():
 			}
 		}
 	}
-	_ = c.t.Close()
+	_ = t.Close()
 }
 
-// readLoop is the one reader of the stream. It routes IQ results straight
+// runLoop is the one reader of the stream. It routes IQ results straight
 // to the waiting request and queues everything else for the dispatcher; it
-// never waits for a handler.
-func (c *Client) readLoop() {
+// never waits for a handler. When the connection breaks and the session
+// can be resumed, it reconnects and goes on reading.
+func (c *Client) runLoop(t stream.Transport) {
 	defer close(c.readDone)
 	for {
-		e, err := c.t.ReadElement()
-		if err != nil {
+		err := c.readFrom(t)
+		select {
+		case <-c.done:
+			return // we were closing; the error is the connection going away
+		default:
+		}
+		if !c.resumableAfter(err) {
 			c.readFailed(err)
 			return
 		}
-		c.lastRecv.Store(time.Now().UnixNano())
-		if err := c.route(e); err != nil {
-			c.end(err, false)
+		c.emit(Event{Kind: EventDisconnected, Err: err})
+		if t = c.reconnect(t); t == nil {
 			return
 		}
 	}
+}
+
+// readFrom reads and routes elements from t until it fails.
+func (c *Client) readFrom(t stream.Transport) error {
+	for {
+		e, err := t.ReadElement()
+		if err != nil {
+			return err
+		}
+		c.lastRecv.Store(time.Now().UnixNano())
+		if err := c.route(t, e); err != nil {
+			return err
+		}
+	}
+}
+
+// resumableAfter reports whether a connection that ended with err may be
+// resumed: the session allows it and the server did not end it on purpose.
+func (c *Client) resumableAfter(err error) bool {
+	if !c.sm.resumable() || err == io.EOF {
+		return false
+	}
+	var se *stanza.StreamError
+	var syn *stanza.SyntaxError
+	return !errors.As(err, &se) && !errors.As(err, &syn)
 }
 
 // readFailed ends the Client after the reader stopped with err.
 func (c *Client) readFailed(err error) {
-	select {
-	case <-c.done:
-		return // we were closing; the error is the connection going away
-	default:
-	}
 	var syn *stanza.SyntaxError
 	switch {
 	case err == io.EOF:
 		// The server closed its stream: answer with ours and close.
 		c.end(ErrPeerClosed, true)
-		return
 	case errors.As(err, &syn):
 		ctx, cancel := context.WithTimeout(context.Background(), c.opts.CloseTimeout)
-		_ = c.t.WriteElement(ctx, (&stanza.StreamError{Condition: syn.Condition}).Element())
+		_ = c.writeNonza(ctx, (&stanza.StreamError{Condition: syn.Condition}).Element())
 		cancel()
 		c.end(err, true)
-		return
+	default:
+		c.end(err, false)
 	}
-	c.end(err, false)
+}
+
+// connectionLost drops t after a failure seen outside the reader (a
+// write, a dead connection): the reader then sees t fail, and resumes or
+// ends the Client.
+func (c *Client) connectionLost(t stream.Transport, cause error) {
+	c.opts.Logger.Info("connection lost", "cause", cause)
+	if !c.sm.resumable() {
+		c.end(cause, false)
+	}
+	_ = t.Close()
 }
 
 // route handles one element from the reader.
-func (c *Client) route(e *stanza.Element) error {
+func (c *Client) route(t stream.Transport, e *stanza.Element) error {
 	switch e.Name {
 	case stanza.Name{Space: stanza.NSStream, Local: "error"}:
 		se, err := stanza.ParseStreamError(e)
@@ -254,32 +379,81 @@ func (c *Client) route(e *stanza.Element) error {
 		stanza.Name{Space: stanza.NSClient, Local: "message"},
 		stanza.Name{Space: stanza.NSClient, Local: "presence"}:
 	default:
+		if e.Name.Space == stream.NSSM {
+			return c.routeSM(t, e)
+		}
 		c.opts.Logger.Debug("ignoring element", "name", e.Name.Local, "ns", e.Name.Space)
 		return nil
 	}
 	s, err := stanza.Parse(e)
 	if err != nil {
+		c.sm.handled()
 		c.badStanza(e, err)
 		return nil
 	}
 	if iq, ok := s.(*stanza.IQ); ok && (iq.Type == stanza.IQResult || iq.Type == stanza.IQError) {
+		c.sm.handled()
 		c.deliver(iq)
 		return nil
 	}
-	return c.enqueue(item{s: s})
+	return c.enqueue(t, item{s: s})
 }
 
-// enqueue hands it to the dispatcher without waiting; when the queue is
-// full the Client ends with ErrDispatchOverflow.
-func (c *Client) enqueue(it item) error {
+// routeSM handles the stream-management nonzas.
+func (c *Client) routeSM(t stream.Transport, e *stanza.Element) error {
+	switch e.Name.Local {
+	case "r":
+		select {
+		case c.ackNeeded <- struct{}{}:
+		default:
+		}
+	case "a":
+		h, err := stream.ParseH(e)
+		if err == nil {
+			err = c.sm.ack(h)
+		}
+		if err != nil {
+			c.smViolation(t, err)
+			return err
+		}
+	case "enabled":
+		c.sm.enabledBy(e)
+		c.opts.Logger.Debug("stream management enabled", "resumable", c.sm.resumable())
+	case "failed":
+		c.sm.disable()
+		c.opts.Logger.Info("stream management refused by the server")
+	}
+	return nil
+}
+
+// smViolation answers a bad ack with a stream error (XEP-0198 section 4:
+// undefined-condition with handled-count-too-high).
+func (c *Client) smViolation(t stream.Transport, err error) {
+	c.opts.Logger.Warn("stream management violation", "error", err)
+	se := &stanza.StreamError{Condition: stanza.StreamUndefinedCondition, Text: err.Error(),
+		App: stanza.NewElement(stream.NSSM, "handled-count-too-high")}
+	ctx, cancel := context.WithTimeout(context.Background(), c.opts.PingTimeout)
+	_ = t.WriteElement(ctx, se.Element())
+	cancel()
+}
+
+// enqueue hands it to the dispatcher without waiting. When the queue is
+// full: with a resumable session the connection is dropped without
+// counting the stanza, so the server sends it again after resumption;
+// otherwise the Client ends with ErrDispatchOverflow.
+func (c *Client) enqueue(t stream.Transport, it item) error {
 	if c.queue.push(it) {
+		c.sm.handled()
 		return nil
 	}
+	if c.sm.resumable() {
+		return ErrDispatchOverflow
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), c.opts.CloseTimeout)
-	_ = c.t.WriteElement(ctx, (&stanza.StreamError{Condition: stanza.StreamPolicyViolation, Text: "client cannot keep up"}).Element())
+	_ = t.WriteElement(ctx, (&stanza.StreamError{Condition: stanza.StreamPolicyViolation, Text: "client cannot keep up"}).Element())
 	cancel()
 	c.end(ErrDispatchOverflow, true)
-	return nil
+	return ErrDispatchOverflow
 }
 
 // badStanza answers an invalid IQ request with bad-request and drops
@@ -296,5 +470,5 @@ func (c *Client) badStanza(e *stanza.Element, err error) {
 		reply.SetAttr("to", from)
 	}
 	reply.AddChild(stanza.NewError(stanza.ErrBadRequest, "").Element())
-	_ = c.enqueue(item{reply: reply})
+	c.queue.push(item{reply: reply})
 }

@@ -9,10 +9,12 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"io"
 	"math/big"
 	"net"
+	"os"
 	"sync"
 	"testing"
 	"time"
@@ -61,6 +63,10 @@ type fakeServer struct {
 	bindAs      string // address to return from bind ("" = alice@localhost/<requested or "res">)
 	saslFailure string
 	session     bool // require a legacy session (RFC 3921)
+	sm          bool // offer stream management (XEP-0198)
+	// resume answers a <resume/>; nil refuses it with <failed/>.
+	resume func(e *stanza.Element) *stanza.Element
+	resumed bool // the last negotiation was a resumption
 	sessionDone bool
 	// ready is closed by the test once its handlers are registered;
 	// scripts that send stanzas wait for it.
@@ -74,21 +80,43 @@ func (fs *fakeServer) waitReady() { <-fs.ready }
 // after negotiation, and a function waiting for the script to finish.
 func dialFake(t *testing.T, fs *fakeServer, script func(fs *fakeServer)) (*Options, func()) {
 	t.Helper()
+	return dialFakeSeq(t, []*fakeServer{fs}, []func(*fakeServer){script})
+}
+
+// dialFakeSeq is dialFake for a client that connects more than once:
+// connection i goes to servers[i] and runs scripts[i]; connections beyond
+// the list are refused.
+func dialFakeSeq(t *testing.T, servers []*fakeServer, scripts []func(*fakeServer)) (*Options, func()) {
+	t.Helper()
 	_, pool := testCert()
-	done := make(chan struct{})
-	fs.ready = make(chan struct{})
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	next := 0
+	for _, fs := range servers {
+		fs.ready = make(chan struct{})
+	}
 	opts := &Options{
 		Password:  "secret",
 		TLSConfig: &tls.Config{RootCAs: pool},
 		Addr:      "fake:5222",
 		Dial: func(ctx context.Context, network, addr string) (net.Conn, error) {
-			cc, sc := net.Pipe()
+			mu.Lock()
+			i := next
+			next++
+			mu.Unlock()
+			if i >= len(servers) {
+				return nil, errors.New("fake: connection refused")
+			}
+			fs, script := servers[i], scripts[i]
+			pc, sc := net.Pipe()
+			cc := newBufConn(pc)
 			fs.t, fs.conn = t, sc
+			wg.Add(1)
 			go func() {
-				defer close(done)
+				defer wg.Done()
 				defer sc.Close()
 				if err := fs.negotiate(); err != nil {
-					t.Logf("fake server: negotiation: %v", err)
+					t.Logf("fake server %d: negotiation: %v", i, err)
 					return
 				}
 				if script != nil {
@@ -100,8 +128,12 @@ func dialFake(t *testing.T, fs *fakeServer, script func(fs *fakeServer)) (*Optio
 		KeepaliveInterval: -1,
 		PingInterval:      -1,
 		CloseTimeout:      time.Second,
+		ReconnectMin:      time.Millisecond,
+		ReconnectMax:      10 * time.Millisecond,
 	}
 	return opts, func() {
+		done := make(chan struct{})
+		go func() { wg.Wait(); close(done) }()
 		select {
 		case <-done:
 		case <-time.After(10 * time.Second):
@@ -186,12 +218,30 @@ func (fs *fakeServer) negotiate() error {
 	if fs.session {
 		feats = append(feats, stanza.NewElement(nsSession, "session"))
 	}
+	if fs.sm {
+		feats = append(feats, stanza.NewElement(nsSM, "sm"))
+	}
 	if err := fs.features(feats...); err != nil {
 		return err
 	}
 	e, err := fs.dec.ReadElement()
 	if err != nil {
 		return err
+	}
+	fs.resumed = false
+	if e.Name == (stanza.Name{Space: nsSM, Local: "resume"}) {
+		if fs.resume != nil {
+			if r := fs.resume(e); r != nil {
+				fs.resumed = true
+				return fs.enc.Encode(r)
+			}
+		}
+		if err := fs.enc.Encode(stanza.NewElement(nsSM, "failed").AddChild(stanza.NewElement(stanza.NSStanzas, "item-not-found"))); err != nil {
+			return err
+		}
+		if e, err = fs.dec.ReadElement(); err != nil {
+			return err
+		}
 	}
 	iq, err := stanza.ParseIQ(e)
 	if err != nil {
@@ -227,6 +277,7 @@ const (
 	nsSASL    = "urn:ietf:params:xml:ns:xmpp-sasl"
 	nsBind    = "urn:ietf:params:xml:ns:xmpp-bind"
 	nsSession = "urn:ietf:params:xml:ns:xmpp-session"
+	nsSM      = "urn:xmpp:sm:3"
 )
 
 func mechanisms(names ...string) *stanza.Element {
@@ -282,4 +333,98 @@ func dialTest(t *testing.T, fs *fakeServer, script func(fs *fakeServer)) (*Clien
 		t.Fatalf("dial: %v", err)
 	}
 	return c, wait
+}
+
+// bufConn gives the client's end of a net.Pipe a receive buffer, as a
+// socket has: a goroutine drains the pipe into memory, so the fake server's
+// writes never wait for the client to read. Without it, a client writing
+// while the server writes deadlocks on the unbuffered pipe, which no real
+// connection does. Read deadlines are honoured.
+type bufConn struct {
+	net.Conn
+	mu     sync.Mutex
+	cond   *sync.Cond
+	buf    []byte
+	err    error
+	closed bool
+	rdl    time.Time
+	timer  *time.Timer
+}
+
+func newBufConn(c net.Conn) *bufConn {
+	b := &bufConn{Conn: c}
+	b.cond = sync.NewCond(&b.mu)
+	go b.pump()
+	return b
+}
+
+func (b *bufConn) pump() {
+	p := make([]byte, 32<<10)
+	for {
+		n, err := b.Conn.Read(p)
+		b.mu.Lock()
+		b.buf = append(b.buf, p[:n]...)
+		if err != nil {
+			b.err = err
+		}
+		b.cond.Broadcast()
+		b.mu.Unlock()
+		if err != nil {
+			return
+		}
+	}
+}
+
+func (b *bufConn) Read(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for len(b.buf) == 0 && b.err == nil && !b.closed {
+		if !b.rdl.IsZero() && !time.Now().Before(b.rdl) {
+			return 0, os.ErrDeadlineExceeded
+		}
+		b.cond.Wait()
+	}
+	if b.closed {
+		return 0, net.ErrClosed
+	}
+	if len(b.buf) == 0 {
+		return 0, b.err
+	}
+	n := copy(p, b.buf)
+	b.buf = b.buf[n:]
+	return n, nil
+}
+
+func (b *bufConn) SetReadDeadline(t time.Time) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.rdl = t
+	if b.timer != nil {
+		b.timer.Stop()
+	}
+	if !t.IsZero() {
+		b.timer = time.AfterFunc(time.Until(t), func() {
+			b.mu.Lock()
+			b.cond.Broadcast()
+			b.mu.Unlock()
+		})
+	}
+	b.cond.Broadcast()
+	return nil
+}
+
+func (b *bufConn) SetDeadline(t time.Time) error {
+	_ = b.SetReadDeadline(t)
+	return b.Conn.SetWriteDeadline(t)
+}
+
+func (b *bufConn) Close() error {
+	b.mu.Lock()
+	b.closed = true
+	if b.timer != nil {
+		b.timer.Stop()
+	}
+	b.cond.Broadcast()
+	b.mu.Unlock()
+	return b.Conn.Close()
 }

@@ -2,36 +2,52 @@ package xmpp
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/xmppkit/xmpp/jid"
 	"github.com/xmppkit/xmpp/stanza"
 )
 
-// keepaliveLoop sends whitespace keepalives when we have been quiet, and an
-// XEP-0199 ping when the server has; a ping unanswered within PingTimeout
-// ends the Client with ErrDeadConnection.
+// keepaliveLoop is the Client's timer goroutine. It answers the server's
+// ack requests, asks for acks of stanzas that have waited AckInterval,
+// sends a whitespace keepalive when we have been quiet, and probes the
+// server when it has been: an XEP-0198 <r/> or an XEP-0199 ping, and a
+// probe unanswered for PingTimeout means the connection is dead
+// (ErrDeadConnection): a resumable session reconnects, any other ends.
 func (c *Client) keepaliveLoop() {
 	defer close(c.keepDone)
 	o := &c.opts
-	tick := min(positive(o.KeepaliveInterval), positive(o.PingInterval)) / 4
-	if tick == forever/4 {
-		<-c.done
-		return
-	}
+	tick := min(positive(o.KeepaliveInterval), positive(o.PingInterval), positive(o.AckInterval)) / 4
 	tick = max(tick, 10*time.Millisecond)
 	t := time.NewTicker(tick)
 	defer t.Stop()
+	var probeAt time.Time // when the outstanding probe went out
 	for {
 		select {
 		case <-c.done:
 			return
+		case <-c.ackNeeded:
+			c.sendAck()
 		case now := <-t.C:
-			if o.PingInterval > 0 && now.Sub(time.Unix(0, c.lastRecv.Load())) >= o.PingInterval {
-				if err := c.ping(); err != nil {
-					return
+			lastRecv := time.Unix(0, c.lastRecv.Load())
+			if !probeAt.IsZero() {
+				switch {
+				case lastRecv.After(probeAt):
+					probeAt = time.Time{} // answered
+				case now.Sub(probeAt) >= o.PingTimeout:
+					probeAt = time.Time{}
+					c.connectionLost(c.transport(), ErrDeadConnection)
+					continue
 				}
+			}
+			if o.PingInterval > 0 && probeAt.IsZero() && now.Sub(lastRecv) >= o.PingInterval {
+				if c.probe() {
+					probeAt = now
+				}
+				continue
+			}
+			if n, lastReq := c.sm.pending(); n > 0 && now.Sub(time.Unix(0, lastReq)) >= o.AckInterval {
+				c.requestAck()
 				continue
 			}
 			if o.KeepaliveInterval > 0 && now.Sub(time.Unix(0, c.lastSend.Load())) >= o.KeepaliveInterval {
@@ -50,34 +66,66 @@ func positive(d time.Duration) time.Duration {
 	return d
 }
 
-func (c *Client) whitespace() {
-	ctx, cancel := context.WithTimeout(c.ctx, c.opts.PingTimeout)
+// timerCtx bounds a write of the timer goroutine.
+func (c *Client) timerCtx() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(c.ctx, c.opts.PingTimeout)
+}
+
+// sendAck answers an <r/> with our count.
+func (c *Client) sendAck() {
+	ctx, cancel := c.timerCtx()
 	defer cancel()
-	if err := c.t.WriteKeepalive(ctx); err != nil {
-		c.end(err, false)
+	_ = c.writeNonza(ctx, ackElement(c.sm.h()))
+}
+
+// requestAck sends an <r/>.
+func (c *Client) requestAck() {
+	ctx, cancel := c.timerCtx()
+	defer cancel()
+	if c.writeNonza(ctx, ackRequest()) == nil {
+		c.sm.requested(time.Now().UnixNano())
+	}
+}
+
+// probe asks the server for a sign of life without waiting for it: an
+// <r/> with stream management, otherwise a ping whose answer nobody reads.
+// It reports whether the probe went out.
+func (c *Client) probe() bool {
+	ctx, cancel := c.timerCtx()
+	defer cancel()
+	if c.sm.resumable() {
+		if c.writeNonza(ctx, ackRequest()) != nil {
+			return false
+		}
+		c.sm.requested(time.Now().UnixNano())
+		return true
+	}
+	iq := stanza.NewIQ(stanza.IQGet, jid.JID{}, stanza.NewElement(nsPing, "ping"))
+	cl, err := c.register(iq)
+	if err != nil {
+		return false
+	}
+	if err := c.Send(ctx, iq); err != nil {
+		c.forget(iq.ID, cl)
+		return false
+	}
+	return true
+}
+
+func (c *Client) whitespace() {
+	ctx, cancel := c.timerCtx()
+	defer cancel()
+	if err := c.lockWrite(ctx); err != nil {
+		return
+	}
+	defer c.unlockWrite()
+	t := c.transport()
+	if err := t.WriteKeepalive(ctx); err != nil {
+		c.connectionLost(t, err)
 		return
 	}
 	c.lastSend.Store(time.Now().UnixNano())
 	c.keepalives.Add(1)
-}
-
-// ping asks the server for a sign of life. It returns an error when the
-// Client ended.
-func (c *Client) ping() error {
-	ctx, cancel := context.WithTimeout(c.ctx, c.opts.PingTimeout)
-	defer cancel()
-	_, err := c.Request(ctx, stanza.NewIQ(stanza.IQGet, jid.JID{}, stanza.NewElement(nsPing, "ping")))
-	var se *stanza.Error
-	switch {
-	case err == nil, errors.As(err, &se):
-		// Any answer, even an error, shows the connection lives.
-		return nil
-	case errors.Is(err, context.DeadlineExceeded) && c.ctx.Err() == nil:
-		c.end(ErrDeadConnection, false)
-		return ErrDeadConnection
-	default:
-		return err
-	}
 }
 
 // Ping sends an XEP-0199 ping to to (the server for the zero JID) and

@@ -63,6 +63,30 @@ type Options struct {
 	// its side of the stream; default 5s.
 	CloseTimeout time.Duration
 
+	// DisableStreamManagement turns off XEP-0198, which is otherwise
+	// used whenever the server offers it.
+	DisableStreamManagement bool
+	// MaxUnacked bounds the stanzas sent but not yet acknowledged by the
+	// server (stream management); Send waits for acknowledgements when it
+	// is reached. Default 1000.
+	MaxUnacked int
+	// AckEvery asks the server for an acknowledgement after this many
+	// stanzas; default 10.
+	AckEvery int
+	// AckInterval asks for one when stanzas have waited this long
+	// without; default 5s.
+	AckInterval time.Duration
+	// ReconnectMin and ReconnectMax bound the backoff between reconnection
+	// attempts after a broken connection of a resumable session; defaults
+	// 250ms and 30s. Each wait is random up to ReconnectMin·2^attempt.
+	ReconnectMin, ReconnectMax time.Duration
+	// ConnectTimeout bounds each reconnection attempt; default 30s.
+	ConnectTimeout time.Duration
+	// OnEvent, if set, is told about disconnections, resumptions and new
+	// sessions. It is called from the Client's reader goroutine: it must
+	// return quickly and must not wait for the Client.
+	OnEvent func(Event)
+
 	// Logger receives lifecycle events (Info), dropped spoofed stanzas
 	// (Warn) and per-stanza events (Debug). nil is silent.
 	Logger *slog.Logger
@@ -90,6 +114,24 @@ func (o *Options) withDefaults() Options {
 	}
 	if c.CloseTimeout <= 0 {
 		c.CloseTimeout = 5 * time.Second
+	}
+	if c.MaxUnacked <= 0 {
+		c.MaxUnacked = 1000
+	}
+	if c.AckEvery <= 0 {
+		c.AckEvery = 10
+	}
+	if c.AckInterval <= 0 {
+		c.AckInterval = 5 * time.Second
+	}
+	if c.ReconnectMin <= 0 {
+		c.ReconnectMin = 250 * time.Millisecond
+	}
+	if c.ReconnectMax <= 0 {
+		c.ReconnectMax = 30 * time.Second
+	}
+	if c.ConnectTimeout <= 0 {
+		c.ConnectTimeout = 30 * time.Second
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)

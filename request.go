@@ -12,13 +12,17 @@ import (
 
 // call is a request waiting for its answer.
 type call struct {
-	to jid.JID
-	ch chan *stanza.IQ // one slot, filled once without blocking
+	to   jid.JID
+	ch   chan *stanza.IQ // one slot, filled once without blocking
+	fail chan error      // one slot: the request can no longer be answered
 }
 
 // Send writes s to the stream. It returns when s is written, when ctx ends
-// or when the Client ends (ErrClosed); a write cut short by ctx breaks the
-// connection, since the stream may hold half a stanza.
+// or when the Client ends (ErrClosed). With stream management, a stanza
+// whose write fails stays queued: it is sent again after resumption, or
+// reported in EventNewSession.Lost. Without it, a write cut short ends the
+// connection, since the stream may hold half a stanza. While the Client
+// reconnects, Send waits for the new connection (or ctx).
 func (c *Client) Send(ctx context.Context, s stanza.Stanza) error {
 	return c.SendElement(ctx, s.Element())
 }
@@ -26,29 +30,113 @@ func (c *Client) Send(ctx context.Context, s stanza.Stanza) error {
 // SendElement writes any top-level element, for nonzas and stanzas built
 // by hand.
 func (c *Client) SendElement(ctx context.Context, e *stanza.Element) error {
+	if !isStanza(e) {
+		return c.writeNonza(ctx, e)
+	}
+	ctx, stop := c.bound(ctx)
+	defer stop()
+	if err := c.lockWrite(ctx); err != nil {
+		return err
+	}
+	// Wait for room among the unacknowledged stanzas.
+	for c.sm.full(c.opts.MaxUnacked) {
+		t := c.transport()
+		_ = t.WriteElement(ctx, ackRequest())
+		c.sm.requested(time.Now().UnixNano())
+		c.unlockWrite()
+		select {
+		case <-c.sm.room:
+		case <-ctx.Done():
+			return c.sendErr(ctx.Err())
+		}
+		if err := c.lockWrite(ctx); err != nil {
+			return err
+		}
+	}
+	defer c.unlockWrite()
+	t := c.transport()
+	c.sm.sent(e)
+	if err := t.WriteElement(ctx, e); err != nil {
+		if errors.Is(err, stanza.ErrUnencodable) {
+			c.sm.unsend(e)
+			return fmt.Errorf("xmpp: send: %w", err)
+		}
+		// A failed or abandoned write may have left part of a stanza on
+		// the wire: the connection is unusable.
+		c.connectionLost(t, fmt.Errorf("xmpp: send: %w", err))
+		if c.sm.resumable() {
+			return nil // queued; sent again after resumption
+		}
+		return c.sendErr(err)
+	}
+	c.lastSend.Store(time.Now().UnixNano())
+	c.notePresence(e)
+	if c.sm.requestDue(c.opts.AckEvery) {
+		if t.WriteElement(ctx, ackRequest()) == nil {
+			c.sm.requested(time.Now().UnixNano())
+		}
+	}
+	return nil
+}
+
+// notePresence remembers the last broadcast presence (no to), which a new
+// session restores.
+func (c *Client) notePresence(e *stanza.Element) {
+	if e.Name.Local != "presence" || e.Attr("to") != "" {
+		return
+	}
+	switch e.Attr("type") {
+	case "", "unavailable":
+		c.presMu.Lock()
+		c.lastPresence = e
+		c.presMu.Unlock()
+	}
+}
+
+// writeNonza writes an element that stream management does not count.
+func (c *Client) writeNonza(ctx context.Context, e *stanza.Element) error {
+	ctx, stop := c.bound(ctx)
+	defer stop()
+	if err := c.lockWrite(ctx); err != nil {
+		return err
+	}
+	defer c.unlockWrite()
+	t := c.transport()
+	if err := t.WriteElement(ctx, e); err != nil {
+		if !errors.Is(err, stanza.ErrUnencodable) {
+			c.connectionLost(t, fmt.Errorf("xmpp: send: %w", err))
+		}
+		return c.sendErr(err)
+	}
+	c.lastSend.Store(time.Now().UnixNano())
+	return nil
+}
+
+func (c *Client) lockWrite(ctx context.Context) error {
 	select {
 	case <-c.done:
 		return c.closedErr()
 	default:
 	}
-	// End the write when the Client ends, too.
-	ctx, stop := c.bound(ctx)
-	defer stop()
-	if err := c.t.WriteElement(ctx, e); err != nil {
-		select {
-		case <-c.done:
-			return c.closedErr()
-		default:
-		}
-		if !errors.Is(err, stanza.ErrUnencodable) {
-			// A failed or abandoned write may have left part of a
-			// stanza on the wire: the stream is unusable.
-			c.end(fmt.Errorf("xmpp: send: %w", err), false)
-		}
+	select {
+	case c.wmu <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return c.sendErr(ctx.Err())
+	}
+}
+
+func (c *Client) unlockWrite() { <-c.wmu }
+
+// sendErr is the error of a send that failed with err: ErrClosed if the
+// Client ended meanwhile.
+func (c *Client) sendErr(err error) error {
+	select {
+	case <-c.done:
+		return c.closedErr()
+	default:
 		return fmt.Errorf("xmpp: send: %w", err)
 	}
-	c.lastSend.Store(time.Now().UnixNano())
-	return nil
 }
 
 // bound returns a context that also ends when the Client ends.
@@ -65,8 +153,8 @@ func (c *Client) bound(ctx context.Context) (context.Context, func()) {
 // by our server on the account's behalf); anything else with the same id
 // is dropped and logged. A type='error' answer is returned as its
 // *stanza.Error, which matches its condition with errors.Is. Request
-// returns ctx's error when ctx ends first, and ErrClosed when the Client
-// ends.
+// returns ctx's error when ctx ends first, ErrClosed when the Client ends,
+// and ErrSessionLost when the session was replaced before the answer came.
 func (c *Client) Request(ctx context.Context, iq *stanza.IQ) (*stanza.IQ, error) {
 	if iq.Type != stanza.IQGet && iq.Type != stanza.IQSet {
 		return nil, errors.New("xmpp: request: iq type must be get or set")
@@ -74,23 +162,12 @@ func (c *Client) Request(ctx context.Context, iq *stanza.IQ) (*stanza.IQ, error)
 	if iq.ID == "" {
 		iq.ID = stanza.NewID()
 	}
-	cl := &call{to: iq.To, ch: make(chan *stanza.IQ, 1)}
-	c.pmu.Lock()
-	if _, dup := c.pending[iq.ID]; dup {
-		c.pmu.Unlock()
-		return nil, fmt.Errorf("xmpp: request: id %q is already waiting", iq.ID)
-	}
-	c.pending[iq.ID] = cl
-	c.pmu.Unlock()
-	forget := func() {
-		c.pmu.Lock()
-		if c.pending[iq.ID] == cl {
-			delete(c.pending, iq.ID)
-		}
-		c.pmu.Unlock()
+	cl, err := c.register(iq)
+	if err != nil {
+		return nil, err
 	}
 	if err := c.Send(ctx, iq); err != nil {
-		forget()
+		c.forget(iq.ID, cl)
 		return nil, err
 	}
 	select {
@@ -102,13 +179,34 @@ func (c *Client) Request(ctx context.Context, iq *stanza.IQ) (*stanza.IQ, error)
 			return res, res.Error
 		}
 		return res, nil
+	case err := <-cl.fail:
+		return nil, err
 	case <-ctx.Done():
-		forget()
+		c.forget(iq.ID, cl)
 		return nil, ctx.Err()
 	case <-c.done:
-		forget()
+		c.forget(iq.ID, cl)
 		return nil, c.closedErr()
 	}
+}
+
+func (c *Client) register(iq *stanza.IQ) (*call, error) {
+	cl := &call{to: iq.To, ch: make(chan *stanza.IQ, 1), fail: make(chan error, 1)}
+	c.pmu.Lock()
+	defer c.pmu.Unlock()
+	if _, dup := c.pending[iq.ID]; dup {
+		return nil, fmt.Errorf("xmpp: request: id %q is already waiting", iq.ID)
+	}
+	c.pending[iq.ID] = cl
+	return cl, nil
+}
+
+func (c *Client) forget(id string, cl *call) {
+	c.pmu.Lock()
+	if c.pending[id] == cl {
+		delete(c.pending, id)
+	}
+	c.pmu.Unlock()
 }
 
 // deliver hands an IQ result or error to the request waiting for it, if
@@ -137,9 +235,10 @@ func (c *Client) answersTo(to, from jid.JID) bool {
 	if from == to {
 		return true
 	}
-	own := c.jid.Bare()
-	if to.IsZero() || to == own || to == c.jid.Domain() {
-		return from.IsZero() || from == own || from == c.jid.Domain()
+	me := c.JID()
+	own := me.Bare()
+	if to.IsZero() || to == own || to == me.Domain() {
+		return from.IsZero() || from == own || from == me.Domain()
 	}
 	return false
 }

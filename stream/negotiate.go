@@ -45,6 +45,10 @@ type Config struct {
 	Lang string
 	// Logger receives negotiation steps at Debug level; nil is silent.
 	Logger *slog.Logger
+	// Resume, if set, asks to resume that stream-managed session instead
+	// of binding, when the server offers stream management. If the server
+	// refuses, a new session is bound and Session.ResumeErr says why.
+	Resume *Resume
 }
 
 // Session is a negotiated stream, ready for stanzas.
@@ -59,6 +63,14 @@ type Session struct {
 	Features *stanza.Element
 	// Mechanism is the SASL mechanism used.
 	Mechanism string
+	// Resumed reports that Config.Resume was honoured: the old session
+	// goes on, and ServerH is how many of our stanzas the server had
+	// handled.
+	Resumed bool
+	ServerH uint32
+	// ResumeErr is why resumption was refused, when it was asked for
+	// and a new session was bound instead.
+	ResumeErr *ResumeError
 }
 
 // Negotiate runs RFC 6120 stream negotiation on t: stream headers,
@@ -80,11 +92,12 @@ func Negotiate(ctx context.Context, t Transport, cfg *Config) (*Session, error) 
 }
 
 type negotiator struct {
-	t      Transport
-	cfg    *Config
-	log    *slog.Logger
-	authed bool
-	mech   string
+	t         Transport
+	cfg       *Config
+	log       *slog.Logger
+	authed    bool
+	mech      string
+	resumeErr *ResumeError
 }
 
 func (n *negotiator) run(ctx context.Context) (*Session, error) {
@@ -126,6 +139,17 @@ func (n *negotiator) run(ctx context.Context) (*Session, error) {
 				return nil, err
 			}
 		default:
+			if r := n.cfg.Resume; r != nil && feats.Child(NSSM, "sm") != nil {
+				ok, h, err := n.resume(ctx, r)
+				if err != nil {
+					return nil, err
+				}
+				if ok {
+					return &Session{Transport: n.t, JID: r.JID, ID: peer.ID, Features: feats, Mechanism: n.mech, Resumed: true, ServerH: h}, nil
+				}
+			} else if n.cfg.Resume != nil {
+				n.resumeErr = &ResumeError{}
+			}
 			bound, err := n.bind(ctx, feats)
 			if err != nil {
 				return nil, err
@@ -133,7 +157,7 @@ func (n *negotiator) run(ctx context.Context) (*Session, error) {
 			if err := n.session(ctx, feats); err != nil {
 				return nil, err
 			}
-			return &Session{Transport: n.t, JID: bound, ID: peer.ID, Features: feats, Mechanism: n.mech}, nil
+			return &Session{Transport: n.t, JID: bound, ID: peer.ID, Features: feats, Mechanism: n.mech, ResumeErr: n.resumeErr}, nil
 		}
 	}
 	return nil, n.protocolError(ctx, "negotiation did not finish")

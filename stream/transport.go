@@ -57,6 +57,7 @@ type Transport interface {
 // TLS. Create it with NewTCP or Dial.
 type TCP struct {
 	conn   net.Conn
+	raw    net.Conn // the connection under TLS, closed by Close
 	dec    *stanza.Decoder
 	lim    *stanza.Limits
 	trace  *tracer
@@ -74,7 +75,7 @@ type TCP struct {
 // defaults). trace, if not nil, receives every element in and out with
 // SASL data redacted.
 func NewTCP(conn net.Conn, lim *stanza.Limits, trace io.Writer) *TCP {
-	t := &TCP{conn: conn, lim: lim, wmu: make(chan struct{}, 1)}
+	t := &TCP{conn: conn, raw: conn, lim: lim, wmu: make(chan struct{}, 1)}
 	if trace != nil {
 		t.trace = &tracer{w: trace}
 	}
@@ -83,6 +84,7 @@ func NewTCP(conn net.Conn, lim *stanza.Limits, trace io.Writer) *TCP {
 	if tc, ok := conn.(*tls.Conn); ok {
 		st := tc.ConnectionState()
 		t.tlsState = &st
+		t.raw = tc.NetConn()
 	}
 	return t
 }
@@ -216,9 +218,12 @@ func (t *TCP) EndStream(ctx context.Context) error {
 	return nil
 }
 
-// Close implements Transport.
+// Close implements Transport. It closes the network connection without a
+// TLS close_notify: that alert is a write, which blocks (for up to five
+// seconds in crypto/tls) when the peer has stopped reading, and the
+// stream's closing tag already says the stream is over.
 func (t *TCP) Close() error {
-	t.closeOnce.Do(func() { t.closeErr = t.conn.Close() })
+	t.closeOnce.Do(func() { t.closeErr = t.raw.Close() })
 	return t.closeErr
 }
 

@@ -1,0 +1,206 @@
+package xmpp
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"time"
+
+	"github.com/xmppkit/xmpp/sasl"
+	"github.com/xmppkit/xmpp/stanza"
+	"github.com/xmppkit/xmpp/stream"
+)
+
+// EventKind says what happened to a Client's connection.
+type EventKind int
+
+// Connection events, reported to Options.OnEvent.
+const (
+	// EventDisconnected: the connection broke; the Client is
+	// reconnecting. Err is the cause.
+	EventDisconnected EventKind = iota + 1
+	// EventResumed: the Client reconnected and the server resumed the
+	// session (XEP-0198): nothing was lost; stanzas the server had not
+	// acknowledged were sent again.
+	EventResumed
+	// EventNewSession: the Client reconnected but the server could not
+	// resume, so a new session was bound (Err says why). Lost holds the
+	// stanzas the server never acknowledged: they may or may not have
+	// arrived, and the application decides whether to send them again.
+	// Requests that were waiting failed with ErrSessionLost; the last
+	// broadcast presence was sent again.
+	EventNewSession
+)
+
+func (k EventKind) String() string {
+	switch k {
+	case EventDisconnected:
+		return "disconnected"
+	case EventResumed:
+		return "resumed"
+	case EventNewSession:
+		return "new session"
+	}
+	return "unknown"
+}
+
+// Event is a change in a Client's connection.
+type Event struct {
+	Kind EventKind
+	Err  error
+	Lost []*stanza.Element
+}
+
+// ErrSessionLost fails requests that were waiting when the connection
+// broke and the server could not resume the session: their answers will
+// never come.
+var ErrSessionLost = errors.New("xmpp: session lost before the answer came")
+
+func (c *Client) emit(ev Event) {
+	c.opts.Logger.Info("connection event", "event", ev.Kind.String(), "error", ev.Err, "lost", len(ev.Lost))
+	if c.opts.OnEvent != nil {
+		c.opts.OnEvent(ev)
+	}
+}
+
+// reconnect replaces the broken transport old: it tries again with
+// exponential backoff and full jitter until it connects, the Client ends,
+// or the server refuses our credentials. It returns the new transport, or
+// nil when the Client has ended.
+func (c *Client) reconnect(old stream.Transport) stream.Transport {
+	_ = old.Close()
+	// Hold the write lock for the whole reconnection: senders wait for the
+	// new connection (or their context), and stanzas sent again after a
+	// resumption go out before any new one.
+	select {
+	case c.wmu <- struct{}{}:
+	case <-c.ctx.Done():
+		return nil
+	}
+	defer func() { <-c.wmu }()
+	for attempt := 0; ; attempt++ {
+		if !c.sleep(backoff(attempt, c.opts.ReconnectMin, c.opts.ReconnectMax)) {
+			return nil
+		}
+		ctx, cancel := context.WithTimeout(c.ctx, c.opts.ConnectTimeout)
+		sess, err := connect(ctx, c.account, &c.opts, c.sm.resumeRequest(c))
+		cancel()
+		if err != nil {
+			if c.ctx.Err() != nil {
+				return nil
+			}
+			var f *sasl.Failure
+			if errors.As(err, &f) || errors.Is(err, stream.ErrTLSRequired) {
+				c.end(err, false)
+				return nil
+			}
+			c.opts.Logger.Info("reconnection failed", "attempt", attempt+1, "error", err)
+			continue
+		}
+		if t := c.install(sess); t != nil {
+			return t
+		}
+	}
+}
+
+// install makes sess the Client's connection: after a resumption it sends
+// again what the server had not received; after a new session it reports
+// the stanzas that may be lost. It returns nil if the new connection
+// failed at once (the caller tries again).
+func (c *Client) install(sess *stream.Session) stream.Transport {
+	t := sess.Transport
+	c.tMu.Lock()
+	c.t = t
+	c.tMu.Unlock()
+	now := time.Now().UnixNano()
+	c.lastRecv.Store(now)
+	c.lastSend.Store(now)
+	ctx, cancel := context.WithTimeout(c.ctx, c.opts.ConnectTimeout)
+	defer cancel()
+	if sess.Resumed {
+		again, err := c.sm.resumed(sess.ServerH)
+		if err != nil {
+			c.smViolation(t, err)
+			_ = t.Close()
+			return nil
+		}
+		for _, e := range again {
+			if err := t.WriteElement(ctx, e); err != nil {
+				_ = t.Close()
+				return nil
+			}
+		}
+		c.emit(Event{Kind: EventResumed})
+		return t
+	}
+	lost := c.sm.disable()
+	c.jidMu.Lock()
+	c.jid = sess.JID
+	c.jidMu.Unlock()
+	c.failPending(ErrSessionLost)
+	c.enableSM(sess)
+	c.presMu.Lock()
+	pres := c.lastPresence
+	c.presMu.Unlock()
+	if pres != nil {
+		c.sm.sent(pres)
+		if err := t.WriteElement(ctx, pres); err != nil {
+			_ = t.Close()
+			return nil
+		}
+	}
+	var resumeErr error
+	if sess.ResumeErr != nil {
+		resumeErr = sess.ResumeErr
+	}
+	c.emit(Event{Kind: EventNewSession, Err: resumeErr, Lost: lost})
+	return t
+}
+
+// failPending fails every waiting request with err.
+func (c *Client) failPending(err error) {
+	c.pmu.Lock()
+	calls := c.pending
+	c.pending = make(map[string]*call)
+	c.pmu.Unlock()
+	for _, cl := range calls {
+		select {
+		case cl.fail <- err:
+		default:
+		}
+	}
+}
+
+// sleep waits d, or until the Client ends (then it reports false).
+func (c *Client) sleep(d time.Duration) bool {
+	if d <= 0 {
+		return c.ctx.Err() == nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-c.ctx.Done():
+		return false
+	}
+}
+
+// backoff is the wait before reconnection attempt n: a random duration
+// up to lo·2^n, capped at hi ("full jitter"), so that many clients cut
+// off at once do not come back at once.
+func backoff(n int, lo, hi time.Duration) time.Duration {
+	ceil := lo
+	for range n {
+		if ceil >= hi/2 {
+			ceil = hi
+			break
+		}
+		ceil *= 2
+	}
+	ceil = min(ceil, hi)
+	if ceil <= 0 {
+		return 0
+	}
+	return rand.N(ceil)
+}

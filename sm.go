@@ -1,0 +1,198 @@
+package xmpp
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+
+	"github.com/xmppkit/xmpp/stanza"
+	"github.com/xmppkit/xmpp/stream"
+)
+
+// errHandledTooHigh is the cause of a connection dropped because the
+// server acknowledged more stanzas than we sent.
+var errHandledTooHigh = errors.New("xmpp: stream management: server acknowledged more stanzas than were sent")
+
+// smState is the stream-management (XEP-0198) bookkeeping of a Client:
+// counters of stanzas in each direction, which wrap at 2^32 as the XEP
+// says, and the queue of stanzas the server has not acknowledged.
+type smState struct {
+	mu        sync.Mutex
+	enabled   bool   // <enable/> sent: our stanzas are counted and queued
+	active    bool   // <enabled/> received: the server's stanzas are counted
+	id        string // resumption id; "" when the server allows no resumption
+	in        uint32 // stanzas handled from the server
+	acked     uint32 // the last h the server sent
+	unacked   []*stanza.Element
+	sinceReq  int           // stanzas sent since our last <r/>
+	room      chan struct{} // one slot: an ack freed room in the queue
+	lastReqNs int64         // when we last sent <r/>
+}
+
+func newSMState() *smState { return &smState{room: make(chan struct{}, 1)} }
+
+// resumable reports whether a broken connection can be resumed.
+func (s *smState) resumable() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.enabled && s.active && s.id != ""
+}
+
+// sent records a stanza written (or about to be written) to the stream.
+func (s *smState) sent(e *stanza.Element) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.enabled {
+		return
+	}
+	s.unacked = append(s.unacked, e)
+	s.sinceReq++
+}
+
+// unsend takes back a stanza that could not be written at all.
+func (s *smState) unsend(e *stanza.Element) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if n := len(s.unacked); n > 0 && s.unacked[n-1] == e {
+		s.unacked = s.unacked[:n-1]
+		s.sinceReq--
+	}
+}
+
+// full reports whether the queue of unacknowledged stanzas holds max.
+func (s *smState) full(max int) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.enabled && len(s.unacked) >= max
+}
+
+// ack applies an <a h='h'/>: it drops the stanzas it acknowledges. An h
+// that acknowledges more than was sent is a protocol violation.
+func (s *smState) ack(h uint32) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := h - s.acked // wraps correctly at 2^32
+	if n > uint32(len(s.unacked)) {
+		return fmt.Errorf("%w: h=%d, acknowledged before %d, %d unacknowledged", errHandledTooHigh, h, s.acked, len(s.unacked))
+	}
+	clear(s.unacked[:n])
+	s.unacked = s.unacked[n:]
+	if len(s.unacked) == 0 {
+		s.unacked = nil
+	}
+	s.acked = h
+	if n > 0 {
+		select {
+		case s.room <- struct{}{}:
+		default:
+		}
+	}
+	return nil
+}
+
+// handled counts one stanza from the server.
+func (s *smState) handled() {
+	s.mu.Lock()
+	if s.active {
+		s.in++
+	}
+	s.mu.Unlock()
+}
+
+// h returns the count of stanzas handled from the server.
+func (s *smState) h() uint32 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.in
+}
+
+// enabledBy applies the server's <enabled/>.
+func (s *smState) enabledBy(e *stanza.Element) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.active = true
+	s.in = 0
+	if r := e.Attr("resume"); r == "true" || r == "1" {
+		s.id = e.Attr("id")
+	}
+}
+
+// enable starts counting our stanzas, as <enable/> goes out.
+func (s *smState) enable() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.enabled, s.active, s.id = true, false, ""
+	s.in, s.acked, s.unacked, s.sinceReq = 0, 0, nil, 0
+}
+
+// disable forgets everything, after <failed/> or on a new session. It
+// returns the stanzas that were not acknowledged.
+func (s *smState) disable() []*stanza.Element {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	lost := s.unacked
+	s.enabled, s.active, s.id = false, false, ""
+	s.in, s.acked, s.unacked, s.sinceReq = 0, 0, nil, 0
+	return lost
+}
+
+// resumed applies the server's h from <resumed/> and returns the stanzas to
+// send again, in order.
+func (s *smState) resumed(h uint32) ([]*stanza.Element, error) {
+	if err := s.ack(h); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]*stanza.Element(nil), s.unacked...), nil
+}
+
+// resumeRequest is what Negotiate needs to resume.
+func (s *smState) resumeRequest(c *Client) *stream.Resume {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return &stream.Resume{ID: s.id, JID: c.JID(), H: s.in}
+}
+
+// requestDue reports whether it is time to ask for an ack: every
+// AckEvery stanzas.
+func (s *smState) requestDue(every int) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.enabled && every > 0 && s.sinceReq >= every
+}
+
+// requested notes that an <r/> went out.
+func (s *smState) requested(nowNs int64) {
+	s.mu.Lock()
+	s.sinceReq = 0
+	s.lastReqNs = nowNs
+	s.mu.Unlock()
+}
+
+// pending returns the number of unacknowledged stanzas and when we last
+// asked for an ack.
+func (s *smState) pending() (int, int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.unacked), s.lastReqNs
+}
+
+func ackElement(h uint32) *stanza.Element {
+	return stanza.NewElement(stream.NSSM, "a", stanza.A("h", strconv.FormatUint(uint64(h), 10)))
+}
+
+func ackRequest() *stanza.Element { return stanza.NewElement(stream.NSSM, "r") }
+
+// isStanza reports whether e counts for stream management.
+func isStanza(e *stanza.Element) bool {
+	if e.Name.Space != stanza.NSClient {
+		return false
+	}
+	switch e.Name.Local {
+	case "message", "presence", "iq":
+		return true
+	}
+	return false
+}

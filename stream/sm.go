@@ -1,0 +1,98 @@
+package stream
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/xmppkit/xmpp/jid"
+	"github.com/xmppkit/xmpp/stanza"
+)
+
+// NSSM is the namespace of stream management (XEP-0198).
+const NSSM = "urn:xmpp:sm:3"
+
+// Resume asks Negotiate to resume a stream-managed session (XEP-0198
+// section 5) instead of binding a new resource.
+type Resume struct {
+	// ID is the resumption id the server gave in <enabled/>.
+	ID string
+	// JID is the full address of the session being resumed.
+	JID jid.JID
+	// H is the number of stanzas we handled from the server.
+	H uint32
+}
+
+// ResumeError reports that the server refused to resume a session. The
+// stream goes on with a new session, so the stanzas the server had not
+// acknowledged may not have arrived.
+type ResumeError struct {
+	// Condition is the stanza error condition in <failed/>, if any.
+	Condition stanza.Condition
+	// H is the count of our stanzas the server says it handled, when
+	// <failed/> carries one (HasH).
+	H    uint32
+	HasH bool
+}
+
+func (e *ResumeError) Error() string {
+	s := "stream: resumption refused"
+	if e.Condition != "" {
+		s += ": " + string(e.Condition)
+	}
+	return s
+}
+
+// SMFailed parses a <failed/> element into a *ResumeError.
+func SMFailed(e *stanza.Element) *ResumeError {
+	re := &ResumeError{}
+	for c := range e.Children() {
+		if c.Name.Space == stanza.NSStanzas {
+			re.Condition = stanza.Condition(c.Name.Local)
+			break
+		}
+	}
+	if h, err := ParseH(e); err == nil {
+		re.H, re.HasH = h, true
+	}
+	return re
+}
+
+// ParseH reads the h attribute of an <a/>, <resumed/> or <failed/>.
+func ParseH(e *stanza.Element) (uint32, error) {
+	v, ok := e.LookupAttr("", "h")
+	if !ok {
+		return 0, errors.New("stream: no h attribute")
+	}
+	h, err := strconv.ParseUint(v, 10, 32)
+	if err != nil {
+		return 0, fmt.Errorf("stream: bad h attribute %q", v)
+	}
+	return uint32(h), nil
+}
+
+// resume tries to resume the session r; it reports whether it did and,
+// when it did, the server's count of our stanzas.
+func (n *negotiator) resume(ctx context.Context, r *Resume) (bool, uint32, error) {
+	req := stanza.NewElement(NSSM, "resume", stanza.A("previd", r.ID), stanza.A("h", strconv.FormatUint(uint64(r.H), 10)))
+	if err := n.t.WriteElement(ctx, req); err != nil {
+		return false, 0, fmt.Errorf("stream: resume: %w", err)
+	}
+	e, err := n.read(ctx)
+	if err != nil {
+		return false, 0, err
+	}
+	switch e.Name {
+	case stanza.Name{Space: NSSM, Local: "resumed"}:
+		h, err := ParseH(e)
+		if err != nil {
+			return false, 0, n.protocolError(ctx, "resumed without a valid h")
+		}
+		return true, h, nil
+	case stanza.Name{Space: NSSM, Local: "failed"}:
+		n.resumeErr = SMFailed(e)
+		return false, 0, nil
+	}
+	return false, 0, n.protocolError(ctx, "unexpected <"+e.Name.Local+"> in answer to <resume/>")
+}
