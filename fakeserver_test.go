@@ -65,8 +65,8 @@ type fakeServer struct {
 	session     bool // require a legacy session (RFC 3921)
 	sm          bool // offer stream management (XEP-0198)
 	// resume answers a <resume/>; nil refuses it with <failed/>.
-	resume func(e *stanza.Element) *stanza.Element
-	resumed bool // the last negotiation was a resumption
+	resume      func(e *stanza.Element) *stanza.Element
+	resumed     bool // the last negotiation was a resumption
 	sessionDone bool
 	// ready is closed by the test once its handlers are registered;
 	// scripts that send stanzas wait for it.
