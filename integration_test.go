@@ -37,6 +37,9 @@ func forEachServer(t *testing.T, test func(t *testing.T, srv *xmpptest.RealServe
 	if testing.Short() {
 		t.Skip("integration test; run without -short")
 	}
+	// The servers' subtests run in parallel, so goroutines are checked
+	// once all of them are done.
+	checkGoroutines(t)
 	for _, rs := range realServers {
 		t.Run(rs.name, func(t *testing.T) {
 			t.Parallel()
@@ -83,7 +86,6 @@ func TestIntegrationMechanisms(t *testing.T) {
 		for _, version := range []uint16{tls.VersionTLS12, tls.VersionTLS13} {
 			for _, mech := range mechs[version] {
 				t.Run(tls.VersionName(version)+"/"+mech, func(t *testing.T) {
-					checkGoroutines(t)
 					cfg := srv.TLSConfig()
 					cfg.MinVersion, cfg.MaxVersion = version, version
 					acct := srv.Account(0)
@@ -109,7 +111,6 @@ func TestIntegrationDirectTLS(t *testing.T) {
 		if srv.DirectTLSAddr == "" {
 			t.Skip("no direct TLS listener")
 		}
-		checkGoroutines(t)
 		c := mustLogin(t, srv, 0, &Options{Addr: srv.DirectTLSAddr, DirectTLS: true})
 		if err := c.Ping(context.Background(), jid.JID{}); err != nil {
 			t.Error(err)
@@ -120,7 +121,6 @@ func TestIntegrationDirectTLS(t *testing.T) {
 
 func TestIntegrationWrongPassword(t *testing.T) {
 	forEachServer(t, func(t *testing.T, srv *xmpptest.RealServer, _ map[uint16][]string) {
-		checkGoroutines(t)
 		_, err := login(t, srv, 0, &Options{Password: "not the password"})
 		var f *sasl.Failure
 		if !errors.Is(err, sasl.ErrNotAuthorized) || !errors.As(err, &f) {
@@ -131,7 +131,6 @@ func TestIntegrationWrongPassword(t *testing.T) {
 
 func TestIntegrationTwoClients(t *testing.T) {
 	forEachServer(t, func(t *testing.T, srv *xmpptest.RealServer, _ map[uint16][]string) {
-		checkGoroutines(t)
 		alice := mustLogin(t, srv, 0, nil)
 		bob := mustLogin(t, srv, 1, nil)
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -205,7 +204,6 @@ func TestIntegrationTwoClients(t *testing.T) {
 
 func TestIntegrationResourceConflict(t *testing.T) {
 	forEachServer(t, func(t *testing.T, srv *xmpptest.RealServer, _ map[uint16][]string) {
-		checkGoroutines(t)
 		first := mustLogin(t, srv, 0, &Options{Resource: "desk"})
 		second, err := login(t, srv, 0, &Options{Resource: "desk"})
 		if err != nil {

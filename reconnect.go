@@ -48,7 +48,11 @@ func (k EventKind) String() string {
 type Event struct {
 	Kind EventKind
 	Err  error
+	// Lost are the stanzas that may not have arrived (EventNewSession).
 	Lost []*stanza.Element
+	// Resent are the stanzas sent again after a resumption, those the
+	// server had not received (EventResumed).
+	Resent []*stanza.Element
 }
 
 // ErrSessionLost fails requests that were waiting when the connection
@@ -130,7 +134,7 @@ func (c *Client) install(sess *stream.Session) stream.Transport {
 				return nil
 			}
 		}
-		c.emit(Event{Kind: EventResumed})
+		c.emit(Event{Kind: EventResumed, Resent: again})
 		return t
 	}
 	lost := c.sm.disable()
