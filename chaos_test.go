@@ -2,6 +2,7 @@ package xmpp
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -272,4 +273,60 @@ func head(s []int) []int {
 		return s[:10]
 	}
 	return s
+}
+
+// TestIntegrationHalfOpen: a connection that silently stops carrying data
+// (half-open TCP) is noticed within PingInterval+PingTimeout, and the
+// session resumes on a new connection without losing a message.
+func TestIntegrationHalfOpen(t *testing.T) {
+	forEachServer(t, func(t *testing.T, srv *xmpptest.RealServer, _ map[uint16][]string) {
+		proxy := xmpptest.StartProxy(t, srv.Addr)
+		events := make(chan Event, 8)
+		alice := mustLogin(t, srv, 0, &Options{
+			Addr:         proxy.Addr(),
+			PingInterval: 300 * time.Millisecond,
+			PingTimeout:  300 * time.Millisecond,
+			ReconnectMin: 10 * time.Millisecond,
+			OnEvent:      func(ev Event) { events <- ev },
+		})
+		bob := mustLogin(t, srv, 1, nil)
+		got := make(chan string, 4)
+		bob.HandleMessage(func(ctx context.Context, m *stanza.Message) { got <- m.Body() })
+		waitFor(t, alice.sm.resumable, "stream management")
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+
+		proxy.Stall()
+		stalled := time.Now()
+		// Sent into the void: it must arrive after resumption.
+		if err := alice.Send(ctx, stanza.NewMessage(stanza.MessageChat, bob.JID(), "through the stall")); err != nil {
+			t.Fatal(err)
+		}
+		for kind := range []EventKind{EventDisconnected, EventResumed} {
+			select {
+			case ev := <-events:
+				if kind == 0 {
+					t.Logf("%s: half-open connection noticed after %v (%v)", srv.Name, time.Since(stalled), ev.Err)
+					if ev.Kind != EventDisconnected || !errors.Is(ev.Err, ErrDeadConnection) {
+						t.Fatalf("event %v %v", ev.Kind, ev.Err)
+					}
+				} else if ev.Kind != EventResumed {
+					t.Fatalf("event %v %v, want resumed", ev.Kind, ev.Err)
+				}
+			case <-ctx.Done():
+				t.Fatal("half-open connection not noticed")
+			}
+		}
+		if d := time.Since(stalled); d > 5*time.Second {
+			t.Errorf("took %v to notice and resume", d)
+		}
+		select {
+		case b := <-got:
+			if b != "through the stall" {
+				t.Errorf("got %q", b)
+			}
+		case <-ctx.Done():
+			t.Fatal("message sent during the stall never arrived")
+		}
+	})
 }

@@ -57,6 +57,10 @@ type Client struct {
 	ackNeeded chan struct{} // one slot: the server asked for an ack
 	inHandler atomic.Bool
 
+	lostMu    sync.Mutex
+	lostT     stream.Transport // the transport connectionLost closed
+	lostCause error            // and why
+
 	lastRecv   atomic.Int64 // unix nanoseconds of the last element read
 	lastSend   atomic.Int64
 	keepalives atomic.Int64 // whitespace keepalives sent
@@ -297,6 +301,9 @@ func (c *Client) runLoop(t stream.Transport) {
 	defer close(c.readDone)
 	for {
 		err := c.readFrom(t)
+		if cause := c.lostCauseOf(t); cause != nil {
+			err = cause // the read failed because we closed t, for this
+		}
 		select {
 		case <-c.done:
 			return // we were closing; the error is the connection going away
@@ -360,10 +367,25 @@ func (c *Client) readFailed(err error) {
 // ends the Client.
 func (c *Client) connectionLost(t stream.Transport, cause error) {
 	c.opts.Logger.Info("connection lost", "cause", cause)
+	c.lostMu.Lock()
+	if c.lostT != t {
+		c.lostT, c.lostCause = t, cause
+	}
+	c.lostMu.Unlock()
 	if !c.sm.resumable() {
 		c.end(cause, false)
 	}
 	_ = t.Close()
+}
+
+// lostCauseOf returns why connectionLost closed t, if it did.
+func (c *Client) lostCauseOf(t stream.Transport) error {
+	c.lostMu.Lock()
+	defer c.lostMu.Unlock()
+	if c.lostT == t {
+		return c.lostCause
+	}
+	return nil
 }
 
 // route handles one element from the reader.

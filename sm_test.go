@@ -378,3 +378,54 @@ func TestResumeRefusedStartsNewSession(t *testing.T) {
 	c.Close()
 	wait()
 }
+
+// TestCloseDuringReconnect: Close ends a Client whose reconnection keeps
+// failing, at once, with no goroutine left.
+func TestCloseDuringReconnect(t *testing.T) {
+	checkGoroutines(t)
+	fs := &fakeServer{sm: true}
+	opts, wait := dialFake(t, fs, func(fs *fakeServer) {
+		smServer(fs, true)
+		_, _ = fs.dec.ReadElement() // until the cut
+	})
+	opts.ReconnectMin = 50 * time.Millisecond
+	opts.ReconnectMax = time.Second
+	disconnected := make(chan struct{}, 1)
+	opts.OnEvent = func(ev Event) {
+		if ev.Kind == EventDisconnected {
+			select {
+			case disconnected <- struct{}{}:
+			default:
+			}
+		}
+	}
+	c, err := Dial(context.Background(), alice, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, c.sm.resumable, "<enabled/>")
+	fs.conn.Close() // cut; every later dial is refused
+	select {
+	case <-disconnected:
+	case <-time.After(5 * time.Second):
+		t.Fatal("no disconnection event")
+	}
+	start := time.Now()
+	c.Close()
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("Close took %v while reconnecting", d)
+	}
+	wait()
+}
+
+func TestBackoff(t *testing.T) {
+	for n := range 12 {
+		for range 100 {
+			d := backoff(n, 100*time.Millisecond, 2*time.Second)
+			ceil := min(100*time.Millisecond<<n, 2*time.Second)
+			if d < 0 || d >= ceil {
+				t.Fatalf("attempt %d: %v outside [0, %v)", n, d, ceil)
+			}
+		}
+	}
+}
