@@ -13,44 +13,70 @@ import (
 	"github.com/xmppkit/xmpp/xmpptest"
 )
 
-// realServers is the table of servers the integration tests run against.
-// Each entry says which SASL mechanisms the server must offer, per TLS
-// version, so that a mechanism missing by mistake fails the test instead of
-// being skipped.
-var realServers = []struct {
+// server is what the integration tests need of a server, real or
+// in-process, so that one table drives them all.
+type server struct {
+	Name, Domain, Addr, DirectTLSAddr string
+	tlsConfig                         func() *tls.Config
+	account                           func(int) xmpptest.Account
+}
+
+// TLSConfig returns a client TLS configuration trusting the server.
+func (s *server) TLSConfig() *tls.Config { return s.tlsConfig() }
+
+// Account returns test account i.
+func (s *server) Account(i int) xmpptest.Account { return s.account(i) }
+
+func realServer(rs *xmpptest.RealServer) *server {
+	return &server{Name: rs.Name, Domain: rs.Domain, Addr: rs.Addr, DirectTLSAddr: rs.DirectTLSAddr, tlsConfig: rs.TLSConfig, account: rs.Account}
+}
+
+// servers is the table of servers the integration tests run against: real
+// Prosody and ejabberd, and the in-process xmpptest.Server, whose
+// behaviour must match theirs for everything it implements. Each entry
+// says which SASL mechanisms the server must offer, per TLS version, so
+// that a mechanism missing by mistake fails the test instead of being
+// skipped.
+var servers = []struct {
 	name  string
-	start func(testing.TB, *xmpptest.ServerOptions) *xmpptest.RealServer
+	start func(testing.TB) *server
 	mechs map[uint16][]string
 }{
-	{"prosody", xmpptest.StartProsody, map[uint16][]string{
+	{"prosody", func(tb testing.TB) *server { return realServer(xmpptest.StartProsody(tb, nil)) }, map[uint16][]string{
 		tls.VersionTLS12: {sasl.SCRAMSHA1, sasl.SCRAMSHA256, sasl.SCRAMSHA1Plus, sasl.SCRAMSHA256Plus, sasl.Plain},
 		tls.VersionTLS13: {sasl.SCRAMSHA1, sasl.SCRAMSHA256, sasl.Plain},
 	}},
-	{"ejabberd", xmpptest.StartEjabberd, map[uint16][]string{
+	{"ejabberd", func(tb testing.TB) *server { return realServer(xmpptest.StartEjabberd(tb, nil)) }, map[uint16][]string{
 		tls.VersionTLS12: {sasl.SCRAMSHA1, sasl.SCRAMSHA256, sasl.SCRAMSHA512, sasl.SCRAMSHA1Plus, sasl.SCRAMSHA256Plus, sasl.SCRAMSHA512Plus, sasl.Plain},
 		tls.VersionTLS13: {sasl.SCRAMSHA1, sasl.SCRAMSHA256, sasl.SCRAMSHA512, sasl.Plain},
 	}},
+	{"xmpptest", func(tb testing.TB) *server {
+		s := xmpptest.StartServer(tb, &xmpptest.ServerConfig{StreamManagement: true})
+		return &server{Name: "xmpptest", Domain: s.Domain(), Addr: s.Addr(), DirectTLSAddr: s.DirectTLSAddr(), tlsConfig: s.TLSConfig, account: s.Account}
+	}, map[uint16][]string{
+		tls.VersionTLS12: {sasl.SCRAMSHA256, sasl.Plain},
+		tls.VersionTLS13: {sasl.SCRAMSHA256, sasl.Plain},
+	}},
 }
 
-// forEachServer runs test against every real server, in parallel.
-func forEachServer(t *testing.T, test func(t *testing.T, srv *xmpptest.RealServer, mechs map[uint16][]string)) {
+// forEachServer runs test against every server, in parallel.
+func forEachServer(t *testing.T, test func(t *testing.T, srv *server, mechs map[uint16][]string)) {
 	if testing.Short() {
 		t.Skip("integration test; run without -short")
 	}
 	// The servers' subtests run in parallel, so goroutines are checked
 	// once all of them are done.
 	checkGoroutines(t)
-	for _, rs := range realServers {
+	for _, rs := range servers {
 		t.Run(rs.name, func(t *testing.T) {
 			t.Parallel()
-			srv := rs.start(t, nil)
-			test(t, srv, rs.mechs)
+			test(t, rs.start(t), rs.mechs)
 		})
 	}
 }
 
 // login connects account i of srv.
-func login(t *testing.T, srv *xmpptest.RealServer, i int, opts *Options) (*Client, error) {
+func login(t *testing.T, srv *server, i int, opts *Options) (*Client, error) {
 	t.Helper()
 	var o Options
 	if opts != nil {
@@ -71,7 +97,7 @@ func login(t *testing.T, srv *xmpptest.RealServer, i int, opts *Options) (*Clien
 	return Dial(ctx, acct.JID(), &o)
 }
 
-func mustLogin(t *testing.T, srv *xmpptest.RealServer, i int, opts *Options) *Client {
+func mustLogin(t *testing.T, srv *server, i int, opts *Options) *Client {
 	t.Helper()
 	c, err := login(t, srv, i, opts)
 	if err != nil {
@@ -82,7 +108,7 @@ func mustLogin(t *testing.T, srv *xmpptest.RealServer, i int, opts *Options) *Cl
 }
 
 func TestIntegrationMechanisms(t *testing.T) {
-	forEachServer(t, func(t *testing.T, srv *xmpptest.RealServer, mechs map[uint16][]string) {
+	forEachServer(t, func(t *testing.T, srv *server, mechs map[uint16][]string) {
 		for _, version := range []uint16{tls.VersionTLS12, tls.VersionTLS13} {
 			for _, mech := range mechs[version] {
 				t.Run(tls.VersionName(version)+"/"+mech, func(t *testing.T) {
@@ -107,7 +133,7 @@ func TestIntegrationMechanisms(t *testing.T) {
 }
 
 func TestIntegrationDirectTLS(t *testing.T) {
-	forEachServer(t, func(t *testing.T, srv *xmpptest.RealServer, _ map[uint16][]string) {
+	forEachServer(t, func(t *testing.T, srv *server, _ map[uint16][]string) {
 		if srv.DirectTLSAddr == "" {
 			t.Skip("no direct TLS listener")
 		}
@@ -120,7 +146,7 @@ func TestIntegrationDirectTLS(t *testing.T) {
 }
 
 func TestIntegrationWrongPassword(t *testing.T) {
-	forEachServer(t, func(t *testing.T, srv *xmpptest.RealServer, _ map[uint16][]string) {
+	forEachServer(t, func(t *testing.T, srv *server, _ map[uint16][]string) {
 		_, err := login(t, srv, 0, &Options{Password: "not the password"})
 		var f *sasl.Failure
 		if !errors.Is(err, sasl.ErrNotAuthorized) || !errors.As(err, &f) {
@@ -130,7 +156,7 @@ func TestIntegrationWrongPassword(t *testing.T) {
 }
 
 func TestIntegrationTwoClients(t *testing.T) {
-	forEachServer(t, func(t *testing.T, srv *xmpptest.RealServer, _ map[uint16][]string) {
+	forEachServer(t, func(t *testing.T, srv *server, _ map[uint16][]string) {
 		alice := mustLogin(t, srv, 0, nil)
 		bob := mustLogin(t, srv, 1, nil)
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -203,7 +229,7 @@ func TestIntegrationTwoClients(t *testing.T) {
 }
 
 func TestIntegrationResourceConflict(t *testing.T) {
-	forEachServer(t, func(t *testing.T, srv *xmpptest.RealServer, _ map[uint16][]string) {
+	forEachServer(t, func(t *testing.T, srv *server, _ map[uint16][]string) {
 		first := mustLogin(t, srv, 0, &Options{Resource: "desk"})
 		second, err := login(t, srv, 0, &Options{Resource: "desk"})
 		if err != nil {

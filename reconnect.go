@@ -32,6 +32,7 @@ const (
 	EventNewSession
 )
 
+// String returns the event's name, such as "resumed".
 func (k EventKind) String() string {
 	switch k {
 	case EventDisconnected:

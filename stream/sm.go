@@ -36,6 +36,7 @@ type ResumeError struct {
 	HasH bool
 }
 
+// Error says that resumption was refused, and with which condition.
 func (e *ResumeError) Error() string {
 	s := "stream: resumption refused"
 	if e.Condition != "" {

@@ -2,6 +2,45 @@
 // net/http/httptest: it starts XMPP servers for tests. It is not a
 // production server and its servers are not configured for production.
 //
+// # In-process server
+//
+// StartServer (or NewServer) starts a Server: an XMPP server inside the
+// test process, ready in a fraction of a millisecond, for unit tests of code that
+// talks XMPP. Clients reach it through a loopback socket (Addr) or, with
+// no socket at all, through net.Pipe (DialPipe, to give as the client's
+// Dial option):
+//
+//	func TestHello(t *testing.T) {
+//		srv := xmpptest.StartServer(t, nil) // closed when the test ends
+//		acct := srv.Account(0)             // alice@localhost, "alice-pass"
+//		c, err := xmpp.Dial(ctx, acct.JID(), &xmpp.Options{
+//			Password: acct.Password, Addr: srv.Addr(),
+//			TLSConfig: srv.TLSConfig(), Dial: srv.DialPipe,
+//		})
+//		...
+//	}
+//
+// It negotiates as a real server does (STARTTLS required, or direct TLS,
+// with a generated certificate that Server.TLSConfig trusts; SCRAM-SHA-256
+// and PLAIN; resource binding, a second session with the same address
+// replacing the first with a conflict stream error; stream management with
+// resumption when configured), routes messages, presence and IQs
+// between its clients by the rules of RFC 6121 section 8, answers ping,
+// disco#info and roster requests itself, and keeps rosters and presence
+// subscriptions in memory (RFC 6121 sections 2 and 3). It keeps no
+// offline messages: a chat message for an account with no available
+// resource comes back as service-unavailable. It talks to no other server.
+//
+// Hooks make it a scripted server for tests of error paths: OnElement
+// sees every element in both directions and may drop, delay or replace
+// it; Inject and InjectRaw write into a client's stream; Cut breaks a
+// connection; HandleIQ scripts the answer to an IQ. Close ends every
+// session with a system-shutdown stream error and returns once all of the
+// Server's goroutines have exited. It is a test tool, not a production
+// server: it keeps nothing on disk and trusts its configuration.
+//
+// # Real servers
+//
 // StartProsody and StartEjabberd launch a real Prosody (0.12) or ejabberd
 // (23.01) as a child process of the test, for integration tests that must
 // show that code works with the servers people run:
