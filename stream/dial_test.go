@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"testing"
+	"time"
 )
 
 func fakeSRV(records map[string][]*net.SRV) LookupSRVFunc {
@@ -110,5 +111,23 @@ func TestStartTLSRefusesBufferedCleartext(t *testing.T) {
 	err := tr.StartTLS(context.Background(), &tls.Config{ServerName: "localhost"})
 	if err == nil {
 		t.Fatal("StartTLS went ahead with cleartext bytes buffered")
+	}
+}
+
+// TestDeadlineIsContextError: a read cut short by the context's deadline
+// reports context.DeadlineExceeded, even when the connection's deadline
+// fires before the context notices.
+func TestDeadlineIsContextError(t *testing.T) {
+	cc, sc := net.Pipe()
+	defer cc.Close()
+	defer sc.Close()
+	tr := NewTCP(cc, nil, nil)
+	for range 20 {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Millisecond)
+		_, err := tr.ReadElementContext(ctx)
+		cancel()
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("err = %v", err)
+		}
 	}
 }

@@ -255,17 +255,24 @@ func withDeadline(ctx context.Context, set func(time.Time) error, fn func() erro
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	d, _ := ctx.Deadline()
+	d, hasDeadline := ctx.Deadline()
 	_ = set(d)
 	stop := context.AfterFunc(ctx, func() { _ = set(time.Unix(1, 0)) })
 	err := fn()
-	if !stop() || ctx.Err() != nil {
-		// The deadline fired or was set in the past: report the context's
-		// error, which says why, rather than an i/o timeout.
-		if cerr := ctx.Err(); cerr != nil && err != nil {
-			err = fmt.Errorf("%w (%w)", cerr, err)
-		}
-	}
+	stop()
 	_ = set(time.Time{})
+	if err == nil {
+		return nil
+	}
+	// A connection deadline that came from ctx is reported as ctx's
+	// error, which says why; the connection's own deadline can fire a
+	// moment before ctx notices its own.
+	cerr := ctx.Err()
+	if cerr == nil && hasDeadline && !time.Now().Before(d) {
+		cerr = context.DeadlineExceeded
+	}
+	if cerr != nil {
+		return fmt.Errorf("%w (%w)", cerr, err)
+	}
 	return err
 }
