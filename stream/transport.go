@@ -257,9 +257,15 @@ func withDeadline(ctx context.Context, set func(time.Time) error, fn func() erro
 	}
 	d, hasDeadline := ctx.Deadline()
 	_ = set(d)
-	stop := context.AfterFunc(ctx, func() { _ = set(time.Unix(1, 0)) })
+	fired := make(chan struct{})
+	stop := context.AfterFunc(ctx, func() {
+		_ = set(time.Unix(1, 0))
+		close(fired)
+	})
 	err := fn()
-	stop()
+	if !stop() {
+		<-fired // so that its deadline in the past is not set after ours
+	}
 	_ = set(time.Time{})
 	if err == nil {
 		return nil
