@@ -1,0 +1,90 @@
+package xmpp_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/xmppkit/xmpp"
+	"github.com/xmppkit/xmpp/jid"
+	"github.com/xmppkit/xmpp/sasl"
+	"github.com/xmppkit/xmpp/stanza"
+	"github.com/xmppkit/xmpp/xmpptest"
+)
+
+// Two clients of an in-process test server exchange a message. Against a
+// real server, leave out Addr and TLSConfig: the domain's SRV records and
+// the system's certificate roots are used.
+func ExampleDial() {
+	srv, err := xmpptest.NewServer(nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	dial := func(a xmpptest.Account) *xmpp.Client {
+		c, err := xmpp.Dial(ctx, a.JID(), &xmpp.Options{Password: a.Password, Addr: srv.Addr(), TLSConfig: srv.TLSConfig()})
+		if err != nil {
+			panic(err)
+		}
+		return c
+	}
+	alice, bob := dial(srv.Account(0)), dial(srv.Account(1))
+	defer alice.Close()
+	defer bob.Close()
+
+	got := make(chan *stanza.Message, 1)
+	bob.HandleMessage(func(ctx context.Context, m *stanza.Message) { got <- m })
+	if err := alice.Send(ctx, stanza.NewMessage(stanza.MessageChat, bob.JID(), "Hello, Bob!")); err != nil {
+		fmt.Println(err)
+		return
+	}
+	m := <-got
+	fmt.Printf("%s from %s: %s\n", m.Type, m.From.Bare(), m.Body())
+	// Output:
+	// chat from alice@localhost: Hello, Bob!
+}
+
+// Request waits for the answer to an IQ; a stanza error comes back as a
+// *stanza.Error that matches its condition.
+func ExampleClient_Request() {
+	srv, err := xmpptest.NewServer(nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	a := srv.Account(0)
+	c, err := xmpp.Dial(ctx, a.JID(), &xmpp.Options{Password: a.Password, Addr: srv.Addr(), TLSConfig: srv.TLSConfig()})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer c.Close()
+
+	fmt.Println("ping server:", c.Ping(ctx, jid.JID{}))
+	_, err = c.Request(ctx, stanza.NewIQ(stanza.IQGet, jid.MustParse("nobody@localhost/phone"), stanza.NewElement("urn:xmpp:ping", "ping")))
+	fmt.Println("ping nobody:", errors.Is(err, stanza.ErrServiceUnavailable))
+	// Output:
+	// ping server: <nil>
+	// ping nobody: true
+}
+
+// A wrong password is a *sasl.Failure that matches its condition.
+func ExampleDial_wrongPassword() {
+	srv, err := xmpptest.NewServer(nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer srv.Close()
+	_, err = xmpp.Dial(context.Background(), srv.Account(0).JID(), &xmpp.Options{Password: "guess", Addr: srv.Addr(), TLSConfig: srv.TLSConfig()})
+	fmt.Println(errors.Is(err, sasl.ErrNotAuthorized))
+	// Output:
+	// true
+}

@@ -1,0 +1,84 @@
+package main
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/xmppkit/xmpp"
+	"github.com/xmppkit/xmpp/jid"
+	"github.com/xmppkit/xmpp/stanza"
+	"github.com/xmppkit/xmpp/xmpptest"
+)
+
+var jidZero jid.JID
+
+func TestEchoBot(t *testing.T) {
+	srv := xmpptest.StartServer(t, nil)
+	bot, user := srv.Account(0), srv.Account(1)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+
+	botCtx, stopBot := context.WithCancel(ctx)
+	botDone := make(chan error, 1)
+	go func() {
+		botDone <- run(botCtx, bot.JID(), &xmpp.Options{Password: bot.Password, Addr: srv.Addr(), TLSConfig: srv.TLSConfig()})
+	}()
+	if err := srv.WaitSession(ctx, bot.JID()); err != nil {
+		t.Fatal(err)
+	}
+
+	c, err := xmpp.Dial(ctx, user.JID(), &xmpp.Options{Password: user.Password, Addr: srv.Addr(), TLSConfig: srv.TLSConfig()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	echoes := make(chan string, 1)
+	c.HandleMessage(func(ctx context.Context, m *stanza.Message) { echoes <- m.Body() })
+	presences := make(chan stanza.PresenceType, 4)
+	c.HandlePresence(func(ctx context.Context, p *stanza.Presence) { presences <- p.Type })
+
+	if err := c.Send(ctx, stanza.NewMessage(stanza.MessageChat, bot.JID(), "hello bot")); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case got := <-echoes:
+		if got != "hello bot" {
+			t.Errorf("echo %q", got)
+		}
+	case <-ctx.Done():
+		t.Fatal("no echo")
+	}
+
+	// Presence is delivered to available resources only (RFC 6121).
+	if err := c.Send(ctx, stanza.NewPresence(stanza.PresenceAvailable, jidZero)); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Send(ctx, stanza.NewPresence(stanza.PresenceSubscribe, bot.JID().Bare())); err != nil {
+		t.Fatal(err)
+	}
+	wantSubscribed, wantSubscribe := true, true
+	for wantSubscribed || wantSubscribe {
+		select {
+		case typ := <-presences:
+			switch typ {
+			case stanza.PresenceSubscribed:
+				wantSubscribed = false
+			case stanza.PresenceSubscribe:
+				wantSubscribe = false
+			}
+		case <-ctx.Done():
+			t.Fatalf("subscription: subscribed still expected %v, subscribe %v", wantSubscribed, wantSubscribe)
+		}
+	}
+
+	stopBot() // what SIGINT does
+	select {
+	case err := <-botDone:
+		if err != nil {
+			t.Errorf("bot ended with %v", err)
+		}
+	case <-ctx.Done():
+		t.Fatal("bot did not stop")
+	}
+}

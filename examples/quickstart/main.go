@@ -1,0 +1,140 @@
+// Command quickstart shows the SDK at work in a few seconds, with nothing
+// installed but Go.
+//
+// With no flags it starts an in-process XMPP server (xmpptest.Server),
+// connects two clients, alice and bob, exchanges presence, a chat message
+// and an IQ ping, and prints what happened:
+//
+//	go run ./examples/quickstart
+//
+// With -jid and -password (or XMPP_JID and XMPP_PASSWORD) it logs in to a
+// real server instead, sends presence, pings the server and disconnects:
+//
+//	go run ./examples/quickstart -jid you@example.org -password secret
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/xmppkit/xmpp"
+	"github.com/xmppkit/xmpp/jid"
+	"github.com/xmppkit/xmpp/stanza"
+	"github.com/xmppkit/xmpp/xmpptest"
+)
+
+func main() {
+	account := flag.String("jid", os.Getenv("XMPP_JID"), "account to log in to a real server (default: run an in-process demo server)")
+	password := flag.String("password", os.Getenv("XMPP_PASSWORD"), "password of -jid")
+	flag.Parse()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var err error
+	if *account == "" {
+		err = demo(ctx, os.Stdout)
+	} else {
+		err = real(ctx, os.Stdout, *account, *password)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "quickstart:", err)
+		os.Exit(1)
+	}
+}
+
+// demo runs the two-client tour against an in-process server.
+func demo(ctx context.Context, w io.Writer) error {
+	srv, err := xmpptest.NewServer(nil)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	fmt.Fprintf(w, "started an in-process XMPP server for %s on %s\n", srv.Domain(), srv.Addr())
+
+	connect := func(i int) (*xmpp.Client, error) {
+		acct := srv.Account(i)
+		return xmpp.Dial(ctx, acct.JID(), &xmpp.Options{Password: acct.Password, Addr: srv.Addr(), TLSConfig: srv.TLSConfig()})
+	}
+	alice, err := connect(0)
+	if err != nil {
+		return fmt.Errorf("alice: %w", err)
+	}
+	defer alice.Close()
+	bob, err := connect(1)
+	if err != nil {
+		return fmt.Errorf("bob: %w", err)
+	}
+	defer bob.Close()
+	fmt.Fprintf(w, "alice connected as %s (STARTTLS, SCRAM)\n", alice.JID())
+	fmt.Fprintf(w, "bob connected as %s\n", bob.JID())
+
+	presences := make(chan *stanza.Presence, 1)
+	bob.HandlePresence(func(ctx context.Context, p *stanza.Presence) { presences <- p })
+	messages := make(chan *stanza.Message, 1)
+	bob.HandleMessage(func(ctx context.Context, m *stanza.Message) { messages <- m })
+
+	p := stanza.NewPresence(stanza.PresenceAvailable, bob.JID())
+	p.Statuses = []stanza.Text{{Value: "trying the quickstart"}}
+	if err := alice.Send(ctx, p); err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "alice -> bob: presence, available")
+	select {
+	case got := <-presences:
+		fmt.Fprintf(w, "bob <- presence from %s: available, %q\n", got.From, got.Status())
+	case <-ctx.Done():
+		return fmt.Errorf("presence did not arrive: %w", ctx.Err())
+	}
+
+	if err := alice.Send(ctx, stanza.NewMessage(stanza.MessageChat, bob.JID(), "Hi Bob!")); err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "alice -> bob: chat message")
+	select {
+	case m := <-messages:
+		fmt.Fprintf(w, "bob <- chat from %s: %q\n", m.From, m.Body())
+	case <-ctx.Done():
+		return fmt.Errorf("message did not arrive: %w", ctx.Err())
+	}
+
+	start := time.Now()
+	if err := alice.Ping(ctx, bob.JID()); err != nil {
+		return fmt.Errorf("ping bob: %w", err)
+	}
+	fmt.Fprintf(w, "alice -> bob: ping, answered by bob's client in %v\n", time.Since(start).Round(time.Microsecond))
+	if err := alice.Ping(ctx, jid.JID{}); err != nil {
+		return fmt.Errorf("ping server: %w", err)
+	}
+	fmt.Fprintln(w, "alice -> server: ping, answered")
+	alice.Close()
+	bob.Close()
+	fmt.Fprintln(w, "closed both clients and the server")
+	return nil
+}
+
+// real logs in to a real server, says hello and leaves.
+func real(ctx context.Context, w io.Writer, account, password string) error {
+	addr, err := jid.Parse(account)
+	if err != nil {
+		return err
+	}
+	c, err := xmpp.Dial(ctx, addr, &xmpp.Options{Password: password})
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	fmt.Fprintf(w, "connected as %s\n", c.JID())
+	if err := c.Send(ctx, stanza.NewPresence(stanza.PresenceAvailable, jid.JID{})); err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "sent presence")
+	start := time.Now()
+	if err := c.Ping(ctx, jid.JID{}); err != nil {
+		return fmt.Errorf("ping: %w", err)
+	}
+	fmt.Fprintf(w, "the server answered a ping in %v\n", time.Since(start).Round(time.Microsecond))
+	return nil
+}
