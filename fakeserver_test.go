@@ -66,7 +66,8 @@ type fakeServer struct {
 	sm          bool // offer stream management (XEP-0198)
 	// resume answers a <resume/>; nil refuses it with <failed/>.
 	resume      func(e *stanza.Element) *stanza.Element
-	resumed     bool // the last negotiation was a resumption
+	resumed     bool   // the last negotiation was a resumption
+	failedH     string // h attribute of <failed/> refusing a resumption
 	sessionDone bool
 	// ready is closed by the test once its handlers are registered;
 	// scripts that send stanzas wait for it.
@@ -236,7 +237,11 @@ func (fs *fakeServer) negotiate() error {
 				return fs.enc.Encode(r)
 			}
 		}
-		if err := fs.enc.Encode(stanza.NewElement(nsSM, "failed").AddChild(stanza.NewElement(stanza.NSStanzas, "item-not-found"))); err != nil {
+		failed := stanza.NewElement(nsSM, "failed").AddChild(stanza.NewElement(stanza.NSStanzas, "item-not-found"))
+		if fs.failedH != "" {
+			failed.SetAttr("h", fs.failedH)
+		}
+		if err := fs.enc.Encode(failed); err != nil {
 			return err
 		}
 		if e, err = fs.dec.ReadElement(); err != nil {

@@ -138,6 +138,11 @@ func (c *Client) install(sess *stream.Session) stream.Transport {
 		c.emit(Event{Kind: EventResumed, Resent: again})
 		return t
 	}
+	if re := sess.ResumeErr; re != nil && re.HasH {
+		// <failed h/> says how many of our stanzas the server had
+		// handled: those are not lost.
+		_ = c.sm.ack(re.H)
+	}
 	lost := c.sm.disable()
 	c.jidMu.Lock()
 	c.jid = sess.JID

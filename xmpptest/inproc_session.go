@@ -164,6 +164,12 @@ func (ss *session) push(it outItem) {
 		return
 	}
 	if ss.ended() {
+		// A connection that broke before its reader noticed: the
+		// session still waits for resumption (or is being taken over,
+		// under Server.mu like this), so it keeps what comes for it.
+		if ss.mode == endCut && ss.sm.keeps() {
+			ss.q.push(it)
+		}
 		return
 	}
 	if !ss.q.push(it) {
@@ -198,7 +204,7 @@ func (ss *session) writeLoop() {
 		case <-ss.q.signal:
 		}
 		for !ss.ended() {
-			it, ok := ss.q.pop()
+			it, ok := ss.q.peek()
 			if !ok {
 				if ss.sm.wantAck() {
 					// Stream management: ask for an ack of what we
@@ -208,7 +214,10 @@ func (ss *session) writeLoop() {
 				}
 				break
 			}
-			if err := ss.write(it, true); err != nil {
+			if it.el == nil {
+				ss.q.pop()
+			}
+			if err := ss.write(it, true, it.el != nil); err != nil {
 				ss.srv.log.Debug("write failed", "session", ss.id, "error", err)
 				ss.end(endCut, nil)
 			}
@@ -220,8 +229,12 @@ func (ss *session) writeLoop() {
 var errQuit = errors.New("session ended")
 
 // write writes one item. With hooks set, elements go through the hooks
-// first (a delay blocks this session's writes only).
-func (ss *session) write(it outItem, hooks bool) error {
+// first (a delay blocks this session's writes only). With queued set, the
+// element is the head of the queue, peeked: write removes it when it is
+// counted, written or dropped, and leaves it queued when the session
+// ends during a delay or moved to another connection, so that a
+// resumption writes it again.
+func (ss *session) write(it outItem, hooks, queued bool) error {
 	switch {
 	case it.fn != nil:
 		it.fn()
@@ -233,17 +246,26 @@ func (ss *session) write(it outItem, hooks bool) error {
 	case it.raw != nil:
 		return ss.enc.WriteRaw(it.raw)
 	}
+	take := func() {}
+	if queued {
+		take = func() { ss.q.pop() }
+	}
 	e := it.el
 	if hooks {
 		var ok bool
 		if e, ok = ss.srv.runHooks(ss, ServerToClient, e); !ok {
+			if queued && ss.ended() {
+				return errQuit // cut short: still queued
+			}
+			take()
 			return nil
 		}
 	}
 	if ss.inTLS.Load() {
+		take()
 		return nil // nothing may be written during the handshake
 	}
-	err := ss.sm.write(e, func() error { return ss.enc.Encode(e) })
+	err := ss.sm.write(e, take, func() error { return ss.enc.Encode(e) })
 	if errors.Is(err, stanza.ErrUnencodable) {
 		ss.srv.log.Warn("dropping an element that cannot be encoded", "session", ss.id, "error", err)
 		return nil
@@ -272,7 +294,7 @@ func (ss *session) finish() {
 			if it.fn != nil {
 				continue // a flush waiting for a session that ended
 			}
-			if ss.write(it, true) != nil {
+			if ss.write(it, true, false) != nil {
 				return
 			}
 		}
@@ -280,7 +302,7 @@ func (ss *session) finish() {
 	if ss.streamErr != nil {
 		if !ss.headerSent {
 			// A stream error comes inside a stream (RFC 6120 4.9.1.1).
-			if ss.write(outItem{header: ss.srv.header("")}, false) != nil {
+			if ss.write(outItem{header: ss.srv.header("")}, false, false) != nil {
 				return
 			}
 		}
@@ -350,15 +372,25 @@ func (ss *session) next() (*stanza.Element, error) {
 		if e.Name == (stanza.Name{Space: stanza.NSStream, Local: "error"}) {
 			return nil, io.EOF
 		}
-		if isStanza(e) {
-			ss.sm.handled() // even if a hook drops it: the Server took it
+		e2, ok := ss.srv.runHooks(ss, ClientToServer, e)
+		if !ok && ss.ended() {
+			return nil, errQuit // a delay cut short: not taken
 		}
-		e, ok := ss.srv.runHooks(ss, ClientToServer, e)
-		switch {
-		case ss.ended():
+		if isStanza(e) {
+			// Counted only now, even if a hook drops it: the Server
+			// took it. A counted stanza is routed, even when the
+			// connection has broken since it was read: the client
+			// learns from h that it arrived. One read after the
+			// session moved to another connection is not counted
+			// and not routed: the client sends it again there.
+			if !ss.sm.handled() {
+				return nil, errQuit
+			}
+		} else if ss.ended() {
 			return nil, errQuit
-		case ok:
-			return e, nil
+		}
+		if ok {
+			return e2, nil
 		}
 	}
 }
@@ -413,6 +445,16 @@ func (q *outQueue) wake() {
 	case q.signal <- struct{}{}:
 	default:
 	}
+}
+
+// peek returns the first item without removing it.
+func (q *outQueue) peek() (outItem, bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if len(q.items) == 0 {
+		return outItem{}, false
+	}
+	return q.items[0], true
 }
 
 func (q *outQueue) pop() (outItem, bool) {

@@ -45,13 +45,28 @@ func isStanza(e *stanza.Element) bool {
 	return false
 }
 
-// handled counts a stanza from the client.
-func (sm *smState) handled() {
+// handled counts a stanza from the client, which the Server then must
+// route. It reports false, counting nothing, once the session has moved
+// to another connection: the <resumed/> h did not include the stanza, so
+// the client sends it again there, and it must not be routed here.
+func (sm *smState) handled() bool {
 	sm.mu.Lock()
+	defer sm.mu.Unlock()
+	if sm.frozen {
+		return false
+	}
 	if sm.inOn {
 		sm.in++
 	}
-	sm.mu.Unlock()
+	return true
+}
+
+// keeps reports whether a session whose connection broke keeps what is
+// routed to it for a resumption: it can be resumed and has not been yet.
+func (sm *smState) keeps() bool {
+	sm.mu.Lock()
+	defer sm.mu.Unlock()
+	return sm.id != "" && !sm.frozen
 }
 
 // resumable reports whether the session may wait for resumption.
@@ -61,19 +76,23 @@ func (sm *smState) resumable() bool {
 	return sm.id != ""
 }
 
-// write counts e if it is a stanza and stream management is on, then
-// runs write, which writes it. A stanza is counted before it is written,
+// write runs take, which removes e from the queue, counts e if it is a
+// stanza and stream management is on, then runs write, which writes it.
+// Taking and counting are one step under sm.mu: a takeover or expiry
+// that freezes the session finds e either still queued or unacked, never
+// in between. A stanza is counted before it is written,
 // so that a resumption never misses one: a stanza the client did not get
 // is not acknowledged and is written again. Once the session has moved to
 // another connection nothing more is written here. No lock is held
 // during the write: a client that writes while we do must not wait for
 // us.
-func (sm *smState) write(e *stanza.Element, write func() error) error {
+func (sm *smState) write(e *stanza.Element, take func(), write func() error) error {
 	sm.mu.Lock()
 	if sm.frozen {
 		sm.mu.Unlock()
 		return errQuit
 	}
+	take()
 	if sm.outOn && isStanza(e) {
 		sm.out++
 		sm.unacked = append(sm.unacked, e)
@@ -137,8 +156,11 @@ func (sm *smState) ack(h uint32) error {
 
 // takeOver moves the state of old, whose connection is gone or going, to
 // sm, applying the client's h from <resume/>. It returns the stanzas to
-// write again; they are counted again as they are written.
-func (sm *smState) takeOver(old *smState, h uint32) ([]*stanza.Element, error) {
+// write again, the unacknowledged ones then those still queued on q, the
+// old session's queue; they are counted again as they are written. The
+// queue is drained under old.mu, so that the old writer cannot hold a
+// stanza taken from it but not yet counted.
+func (sm *smState) takeOver(old *smState, q *outQueue, h uint32) ([]*stanza.Element, error) {
 	old.mu.Lock()
 	defer old.mu.Unlock()
 	if err := old.ackLocked(h); err != nil {
@@ -149,7 +171,7 @@ func (sm *smState) takeOver(old *smState, h uint32) ([]*stanza.Element, error) {
 	defer sm.mu.Unlock()
 	sm.inOn, sm.id, sm.in = true, old.id, old.in
 	sm.out = old.out - uint32(len(old.unacked))
-	resend := old.unacked
+	resend := append(old.unacked, q.drainStanzas()...)
 	old.unacked = nil
 	return resend, nil
 }
@@ -253,13 +275,12 @@ func (ss *session) resume(e *stanza.Element) bool {
 		// goes now.
 		old.end(endCut, nil)
 	}
-	resend, err := ss.sm.takeOver(&old.sm, h)
+	resend, err := ss.sm.takeOver(&old.sm, &old.q, h)
 	if err != nil {
 		ss.send(smFailed(stanza.ErrUnexpectedRequest))
 		return false
 	}
 	s.stopHibernationLocked(old)
-	pending := old.q.drainStanzas()
 	ss.full, ss.bound = old.full, true
 	ss.available, ss.priority, ss.presence = old.available, old.priority, old.presence
 	ss.interested, ss.directed = old.interested, old.directed
@@ -276,11 +297,11 @@ func (ss *session) resume(e *stanza.Element) bool {
 		ss.sm.outOn = true
 		ss.sm.mu.Unlock()
 	}})
-	for _, st := range append(resend, pending...) {
+	for _, st := range resend {
 		ss.send(st)
 	}
 	s.notifyLocked()
-	s.log.Info("session resumed", "session", ss.id, "jid", ss.full.String(), "from", old.id, "resent", len(resend)+len(pending))
+	s.log.Info("session resumed", "session", ss.id, "jid", ss.full.String(), "from", old.id, "resent", len(resend))
 	return true
 }
 
@@ -346,10 +367,11 @@ func (s *Server) expireLocked(ss *session) {
 	}
 	s.log.Info("session not resumed in time", "session", ss.id, "jid", ss.full.String())
 	ss.sm.mu.Lock()
-	lost := ss.sm.unacked
+	ss.sm.frozen = true // a writer still running takes nothing more
+	lost := append(ss.sm.unacked, ss.q.drainStanzas()...)
 	ss.sm.unacked = nil
 	ss.sm.mu.Unlock()
-	for _, e := range append(lost, ss.q.drainStanzas()...) {
+	for _, e := range lost {
 		s.bounceUndeliveredLocked(e)
 	}
 	s.forgetResumableLocked(ss)
