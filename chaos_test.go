@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/xmppkit/xmpp/jid"
 	"github.com/xmppkit/xmpp/stanza"
 	"github.com/xmppkit/xmpp/xmpptest"
 )
@@ -307,7 +306,6 @@ settle:
 			t.Errorf("%s→%s: duplicates %d, out of order %d, missing %v, reported lost but arrived %v", p.name, recv.name, dups, disorder, head(missing), head(falseLoss))
 		}
 	}
-	_ = jid.JID{}
 }
 
 func head(s []int) []int {
