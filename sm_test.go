@@ -267,6 +267,7 @@ func TestResumeResendsWhatWasNotAcked(t *testing.T) {
 	opts, wait := dialFakeSeq(t, []*fakeServer{first, second}, []func(*fakeServer){
 		func(fs *fakeServer) {
 			smServer(fs, true)
+			fs.waitReady()
 			fs.send("<message from='bob@localhost/x'><body>in-1</body></message>")
 			fs.send("<message from='bob@localhost/x'><body>in-2</body></message>")
 			<-sent
@@ -288,8 +289,10 @@ func TestResumeResendsWhatWasNotAcked(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { c.Close() })
 	in := make(chan string, 2)
 	c.HandleMessage(func(ctx context.Context, m *stanza.Message) { in <- m.Body() })
+	close(first.ready)
 	waitFor(t, c.sm.resumable, "<enabled/>")
 	expect(t, in, "in-1")
 	expect(t, in, "in-2")
@@ -349,6 +352,7 @@ func TestResumeRefusedStartsNewSession(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { c.Close() })
 	waitFor(t, c.sm.resumable, "<enabled/>")
 	p := stanza.NewPresence(stanza.PresenceAvailable, jid.JID{})
 	p.Statuses = []stanza.Text{{Value: "here"}}
@@ -408,6 +412,7 @@ func TestCloseDuringReconnect(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { c.Close() })
 	waitFor(t, c.sm.resumable, "<enabled/>")
 	fs.conn.Close() // cut; every later dial is refused
 	select {
