@@ -476,8 +476,11 @@ func TestLostPortRace(t *testing.T) {
 				return prepare(ctx, s, p)
 			}
 			s := start(t, nil, fl)
-			if attempts != 2 {
-				t.Errorf("%d attempts, want 2", attempts)
+			// At least one retry; on a busy machine a fresh port can be
+			// lost to another process again, which the launcher must
+			// survive the same way.
+			if attempts < 2 {
+				t.Errorf("%d attempts, want a retry after the stolen port", attempts)
 			}
 			if s.DirectTLSAddr == stolen[0].Addr().String() {
 				t.Errorf("server uses the stolen port %s", s.DirectTLSAddr)
