@@ -20,7 +20,9 @@ import (
 	"time"
 
 	"github.com/xmppkit/xmpp/jid"
+	"github.com/xmppkit/xmpp/sasl"
 	"github.com/xmppkit/xmpp/stanza"
+	"github.com/xmppkit/xmpp/stream"
 )
 
 // testCert is a self-signed certificate for "localhost", made once per
@@ -278,11 +280,11 @@ func (fs *fakeServer) negotiate() error {
 }
 
 const (
-	nsTLS     = "urn:ietf:params:xml:ns:xmpp-tls"
-	nsSASL    = "urn:ietf:params:xml:ns:xmpp-sasl"
-	nsBind    = "urn:ietf:params:xml:ns:xmpp-bind"
-	nsSession = "urn:ietf:params:xml:ns:xmpp-session"
-	nsSM      = "urn:xmpp:sm:3"
+	nsTLS     = stream.NSTLS
+	nsSASL    = sasl.NS
+	nsBind    = stream.NSBind
+	nsSession = stream.NSSession
+	nsSM      = stream.NSSM
 )
 
 func mechanisms(names ...string) *stanza.Element {

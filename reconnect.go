@@ -88,7 +88,7 @@ func (c *Client) reconnect(old stream.Transport) stream.Transport {
 			return nil
 		}
 		ctx, cancel := context.WithTimeout(c.ctx, c.opts.ConnectTimeout)
-		sess, err := connect(ctx, c.account, &c.opts, c.sm.resumeRequest(c))
+		sess, err := connect(ctx, c.account, &c.opts, c.sm.resumeRequest(c.JID()))
 		cancel()
 		if err != nil {
 			if c.ctx.Err() != nil {

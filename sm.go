@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"sync"
 
+	"github.com/xmppkit/xmpp/jid"
 	"github.com/xmppkit/xmpp/stanza"
 	"github.com/xmppkit/xmpp/stream"
 )
@@ -149,10 +150,10 @@ func (s *smState) resumed(h uint32) ([]*stanza.Element, error) {
 }
 
 // resumeRequest is what Negotiate needs to resume.
-func (s *smState) resumeRequest(c *Client) *stream.Resume {
+func (s *smState) resumeRequest(session jid.JID) *stream.Resume {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return &stream.Resume{ID: s.id, JID: c.JID(), H: s.in}
+	return &stream.Resume{ID: s.id, JID: session, H: s.in}
 }
 
 // requestDue reports whether it is time to ask for an ack: every

@@ -4,10 +4,9 @@ import (
 	"io"
 	"sync"
 
+	"github.com/xmppkit/xmpp/sasl"
 	"github.com/xmppkit/xmpp/stanza"
 )
-
-const nsSASL = "urn:ietf:params:xml:ns:xmpp-sasl"
 
 // tracer writes every element in and out to an io.Writer, one line each,
 // with SASL payloads (credentials, proofs) replaced by "[redacted]".
@@ -20,7 +19,7 @@ func (t *tracer) element(dir string, e *stanza.Element) {
 	if t == nil {
 		return
 	}
-	if e.Name.Space == nsSASL && len(e.Nodes) > 0 && e.Name.Local != "failure" {
+	if e.Name.Space == sasl.NS && len(e.Nodes) > 0 && e.Name.Local != "failure" {
 		e = &stanza.Element{Name: e.Name, Attrs: e.Attrs, Nodes: []stanza.Node{{Text: "[redacted]"}}}
 	}
 	t.raw(dir, e.String())

@@ -59,7 +59,6 @@ type TCP struct {
 	conn   net.Conn
 	raw    net.Conn // the connection under TLS, closed by Close
 	dec    *stanza.Decoder
-	lim    *stanza.Limits
 	trace  *tracer
 	wmu    chan struct{} // one-slot lock for writes, taken with a context
 	enc    *stanza.Encoder
@@ -75,7 +74,7 @@ type TCP struct {
 // defaults). trace, if not nil, receives every element in and out with
 // SASL data redacted.
 func NewTCP(conn net.Conn, lim *stanza.Limits, trace io.Writer) *TCP {
-	t := &TCP{conn: conn, raw: conn, lim: lim, wmu: make(chan struct{}, 1)}
+	t := &TCP{conn: conn, raw: conn, wmu: make(chan struct{}, 1)}
 	if trace != nil {
 		t.trace = &tracer{w: trace}
 	}

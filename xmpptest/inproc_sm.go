@@ -8,10 +8,11 @@ import (
 	"time"
 
 	"github.com/xmppkit/xmpp/stanza"
+	xstream "github.com/xmppkit/xmpp/stream"
 )
 
 // nsSM is the namespace of stream management (XEP-0198).
-const nsSM = "urn:xmpp:sm:3"
+const nsSM = xstream.NSSM
 
 // defaultResumeTimeout is how long a broken session waits to be resumed
 // when ServerConfig.ResumeTimeout is not set.
