@@ -6,24 +6,48 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"net"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/xmppkit/xmpp/jid"
+	"github.com/xmppkit/xmpp/sasl"
 	"github.com/xmppkit/xmpp/stanza"
+	"github.com/xmppkit/xmpp/xmpptest"
 )
 
+// TestLegacySession: a server that lists the RFC 3921 session feature
+// without <optional/> gets a session request after binding.
 func TestLegacySession(t *testing.T) {
 	checkGoroutines(t)
-	fs := &fakeServer{session: true}
-	c, wait := dialTest(t, fs, func(fs *fakeServer) { fs.readUntilEnd() })
+	srv := xmpptest.StartServer(t, nil)
+	replaceFirst(srv, func(e *stanza.Element) bool { return e.Child(nsBind, "bind") != nil },
+		func(*stanza.Element) *stanza.Element {
+			return features(stanza.NewElement(nsBind, "bind"), stanza.NewElement(nsSession, "session"))
+		})
+	requests := watch(srv, xmpptest.ClientToServer, func(e *stanza.Element) bool { return isIQ(e, stanza.IQSet, nsSession, "session") })
+	results := watch(srv, xmpptest.ServerToClient, func(e *stanza.Element) bool { return e.Attr("type") == "result" })
+	c := dialTest(t, srv, 0, nil)
+	req := next(t, requests, "a session request")
+	for {
+		if res := next(t, results, "the session result"); res.Attr("id") == req.Attr("id") {
+			break
+		}
+	}
+	// Without the feature, no session is requested.
 	c.Close()
-	wait()
-	if !fs.sessionDone {
-		t.Error("no session established although the server required one")
+	srv2 := xmpptest.StartServer(t, nil)
+	requests = watch(srv2, xmpptest.ClientToServer, func(e *stanza.Element) bool { return isIQ(e, stanza.IQSet, nsSession, "session") })
+	c = dialTest(t, srv2, 0, nil)
+	if err := c.Ping(context.Background(), jid.JID{}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case e := <-requests:
+		t.Errorf("session requested although optional: %s", e)
+	default:
 	}
 }
 
@@ -47,26 +71,27 @@ func (s *syncBuffer) String() string {
 
 func TestTraceRedactsCredentials(t *testing.T) {
 	checkGoroutines(t)
-	fs := &fakeServer{}
-	opts, wait := dialFake(t, fs, func(fs *fakeServer) {
-		fs.send("<message from='bob@localhost/x'><body>traced</body></message>")
-		fs.readUntilEnd()
-	})
+	srv := xmpptest.StartServer(t, nil)
 	var trace syncBuffer
-	opts.Trace = &trace
-	c, err := Dial(context.Background(), alice, opts)
-	if err != nil {
+	a := srv.Account(0)
+	// PLAIN, so that the password itself would be on the wire.
+	c := dialTest(t, srv, 0, func(o *Options) {
+		o.Trace = &trace
+		o.SASL = &sasl.Config{Username: a.User, Password: a.Password, Mechanisms: []string{"PLAIN"}}
+	})
+	got := make(chan struct{})
+	c.HandleMessage(func(context.Context, *stanza.Message) { close(got) })
+	if err := srv.Inject(c.JID(), chat(jid.MustParse("bob@localhost/x"), c.JID(), "traced")); err != nil {
 		t.Fatal(err)
 	}
-	// The script answers nothing; the ping only puts an IQ in the trace.
-	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
-	defer cancel()
-	_ = c.Ping(ctx, jid.JID{})
+	<-got
+	if err := c.Ping(context.Background(), jid.JID{}); err != nil {
+		t.Fatal(err)
+	}
 	c.Close()
-	wait()
 	out := trace.String()
-	secret := base64.StdEncoding.EncodeToString([]byte("\x00alice\x00secret"))
-	if strings.Contains(out, secret) || strings.Contains(out, "secret") {
+	secret := base64.StdEncoding.EncodeToString([]byte("\x00" + a.User + "\x00" + a.Password))
+	if strings.Contains(out, secret) || strings.Contains(out, a.Password) {
 		t.Errorf("trace shows the credentials:\n%s", out)
 	}
 	for _, want := range []string{"SEND <auth", "[redacted]", "RECV <message", "traced", "SEND <iq", "SEND </stream:stream>"} {
@@ -80,41 +105,35 @@ func TestTraceRedactsCredentials(t *testing.T) {
 // to the host named, once.
 func TestSeeOtherHost(t *testing.T) {
 	checkGoroutines(t)
-	fs := &fakeServer{}
-	opts, wait := dialFake(t, fs, func(fs *fakeServer) { fs.readUntilEnd() })
-	fakeDial := opts.Dial
-	var addrs []string
-	var mu sync.Mutex
-	opts.Dial = func(ctx context.Context, network, addr string) (net.Conn, error) {
-		mu.Lock()
-		addrs = append(addrs, addr)
-		first := len(addrs) == 1
-		mu.Unlock()
-		if !first {
-			return fakeDial(ctx, network, addr)
-		}
-		cc, sc := net.Pipe()
-		go func() {
-			defer sc.Close()
-			d := stanza.NewDecoder(sc, nil)
-			e := stanza.NewEncoder(sc)
-			if _, err := d.ReadHeader(); err != nil {
-				return
-			}
-			_ = e.WriteHeader(stanza.StreamHeader{From: "localhost", Version: "1.0"})
-			_ = e.Encode((&stanza.StreamError{Condition: stanza.StreamSeeOtherHost, SeeOtherHost: "other.example:5223"}).Element())
-			_ = e.WriteEnd()
-		}()
-		return cc, nil
+	srv := xmpptest.StartServer(t, nil)
+	redirect := func(*stanza.Element) *stanza.Element {
+		return (&stanza.StreamError{Condition: stanza.StreamSeeOtherHost, SeeOtherHost: "other.example:5223"}).Element()
 	}
-	c, err := Dial(context.Background(), alice, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	replaceFirst(srv, func(e *stanza.Element) bool { return e.Child(nsTLS, "starttls") != nil }, redirect)
+	d := &dialCounter{srv: srv, n: -1}
+	c := dialTest(t, srv, 0, func(o *Options) { o.Addr, o.Dial = "first.example:5222", d.dial })
 	c.Close()
-	wait()
-	if fmt.Sprint(addrs) != "[fake:5222 other.example:5223]" {
-		t.Errorf("dialled %v", addrs)
+	if got := fmt.Sprint(d.dialled()); got != "[first.example:5222 other.example:5223]" {
+		t.Errorf("dialled %v", got)
+	}
+
+	// A second redirection is not followed.
+	srv = xmpptest.StartServer(t, nil)
+	var n atomic.Int32
+	srv.OnElement(func(ev xmpptest.ElementEvent) xmpptest.Verdict {
+		if ev.Dir == xmpptest.ServerToClient && ev.Element.Child(nsTLS, "starttls") != nil && n.Add(1) <= 2 {
+			return xmpptest.Verdict{Replace: redirect(ev.Element)}
+		}
+		return xmpptest.Verdict{}
+	})
+	d = &dialCounter{srv: srv, n: -1}
+	opts := testOptions(srv, 0)
+	opts.Addr, opts.Dial = "first.example:5222", d.dial
+	if _, err := dialWith(srv, 0, opts); !errors.Is(err, stanza.StreamSeeOtherHost) {
+		t.Errorf("second redirection: %v", err)
+	}
+	if got := len(d.dialled()); got != 2 {
+		t.Errorf("%d connections, want 2", got)
 	}
 }
 
@@ -122,20 +141,17 @@ func TestSeeOtherHost(t *testing.T) {
 // dropped, and the real answer still arrives.
 func TestResultWithWrongIDIgnored(t *testing.T) {
 	checkGoroutines(t)
-	fs := &fakeServer{}
-	c, wait := dialTest(t, fs, func(fs *fakeServer) {
-		iq, err := stanza.ParseIQ(fs.read())
-		if err != nil {
-			t.Error(err)
-			return
+	srv := xmpptest.StartServer(t, nil)
+	c := dialTest(t, srv, 0, nil)
+	srv.OnElement(func(ev xmpptest.ElementEvent) xmpptest.Verdict {
+		if ev.Dir == xmpptest.ClientToServer && isPing(ev.Element) {
+			id := ev.Element.Attr("id")
+			_ = srv.Inject(c.JID(), stanza.NewElement(stanza.NSClient, "iq", stanza.A("id", "not-"+id), stanza.A("type", "result")))
+			_ = srv.Inject(c.JID(), stanza.NewElement(stanza.NSClient, "iq", stanza.A("id", id+"x"), stanza.A("type", "error")).
+				AddChild(stanza.NewError(stanza.ErrConflict, "").Element()))
 		}
-		fs.send("<iq id='not-" + iq.ID + "' type='result'/>")
-		fs.send("<iq id='" + iq.ID + "x' type='error'><error type='cancel'><conflict xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>")
-		fs.send(iq.Result(nil).Element().String())
-		fs.readUntilEnd()
+		return xmpptest.Verdict{}
 	})
-	defer wait()
-	defer c.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := c.Ping(ctx, jid.JID{}); err != nil {
@@ -145,15 +161,8 @@ func TestResultWithWrongIDIgnored(t *testing.T) {
 
 func TestWhitespaceKeepalive(t *testing.T) {
 	checkGoroutines(t)
-	fs := &fakeServer{}
-	opts, wait := dialFake(t, fs, func(fs *fakeServer) { fs.readUntilEnd() })
-	opts.KeepaliveInterval = 50 * time.Millisecond
-	c, err := Dial(context.Background(), alice, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer wait()
-	defer c.Close()
+	srv := xmpptest.StartServer(t, nil)
+	c := dialTest(t, srv, 0, func(o *Options) { o.KeepaliveInterval = 50 * time.Millisecond })
 	deadline := time.Now().Add(5 * time.Second)
 	for c.keepalives.Load() < 2 {
 		if time.Now().After(deadline) {
@@ -161,28 +170,23 @@ func TestWhitespaceKeepalive(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+	// The server took the whitespace between elements as nothing.
+	if err := c.Ping(context.Background(), jid.JID{}); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func TestUserReplacesPingResponder(t *testing.T) {
 	checkGoroutines(t)
-	fs := &fakeServer{}
-	var reply *stanza.IQ
-	answered := make(chan struct{})
-	c, wait := dialTest(t, fs, func(fs *fakeServer) {
-		fs.waitReady()
-		fs.send("<iq from='bob@localhost/x' id='p' type='get'><ping xmlns='urn:xmpp:ping'/></iq>")
-		reply, _ = stanza.ParseIQ(fs.read())
-		close(answered)
-		fs.readUntilEnd()
-	})
-	c.HandleIQ(stanza.IQGet, "urn:xmpp:ping", "ping", func(ctx context.Context, iq *stanza.IQ) (*stanza.Element, error) {
+	srv := xmpptest.StartServer(t, nil)
+	alice := dialTest(t, srv, 0, nil)
+	bob := dialTest(t, srv, 1, nil)
+	alice.HandleIQ(stanza.IQGet, "urn:xmpp:ping", "ping", func(ctx context.Context, iq *stanza.IQ) (*stanza.Element, error) {
 		return nil, stanza.NewError(stanza.ErrNotAllowed, "")
 	})
-	close(fs.ready)
-	<-answered
-	c.Close()
-	wait()
-	if reply == nil || !errors.Is(reply.Error, stanza.ErrNotAllowed) {
-		t.Errorf("reply %+v", reply)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := bob.Ping(ctx, alice.JID()); !errors.Is(err, stanza.ErrNotAllowed) {
+		t.Errorf("ping answered with %v", err)
 	}
 }

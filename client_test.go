@@ -14,26 +14,31 @@ import (
 	"github.com/xmppkit/xmpp/sasl"
 	"github.com/xmppkit/xmpp/stanza"
 	"github.com/xmppkit/xmpp/stream"
+	"github.com/xmppkit/xmpp/xmpptest"
 )
 
 func TestDialAndClose(t *testing.T) {
 	checkGoroutines(t)
-	fs := &fakeServer{}
-	c, wait := dialTest(t, fs, func(fs *fakeServer) { fs.readUntilEnd() })
+	srv := xmpptest.StartServer(t, nil)
+	c := dialTest(t, srv, 0, func(o *Options) { o.Resource = "res" })
 	if got := c.JID().String(); got != "alice@localhost/res" {
 		t.Errorf("bound %s", got)
 	}
 	if err := c.Close(); err != nil {
 		t.Fatal(err)
 	}
-	wait()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.WaitNoSession(ctx, c.JID()); err != nil {
+		t.Errorf("server still has the session: %v", err)
+	}
 	if err := c.Err(); err != ErrClosed {
 		t.Errorf("Err after Close = %v, want ErrClosed", err)
 	}
 	if err := c.Close(); err != nil {
 		t.Errorf("second Close: %v", err)
 	}
-	if err := c.Send(context.Background(), stanza.NewMessage(stanza.MessageChat, alice, "x")); !errors.Is(err, ErrClosed) {
+	if err := c.Send(context.Background(), stanza.NewMessage(stanza.MessageChat, c.JID(), "x")); !errors.Is(err, ErrClosed) {
 		t.Errorf("Send after Close: %v", err)
 	}
 }
@@ -41,19 +46,18 @@ func TestDialAndClose(t *testing.T) {
 func TestMessagesInOrder(t *testing.T) {
 	checkGoroutines(t)
 	const n = 200
-	fs := &fakeServer{}
-	c, wait := dialTest(t, fs, func(fs *fakeServer) {
-		fs.waitReady()
-		for i := range n {
-			fs.send(fmt.Sprintf("<message from='bob@localhost/x' type='chat'><body>%d</body></message>", i))
-		}
-		fs.readUntilEnd()
-	})
-	defer wait()
-	defer c.Close()
+	srv := xmpptest.StartServer(t, nil)
+	alice := dialTest(t, srv, 0, nil)
+	bob := dialTest(t, srv, 1, nil)
 	got := make(chan string, n)
-	c.HandleMessage(func(ctx context.Context, m *stanza.Message) { got <- m.Body() })
-	close(fs.ready)
+	alice.HandleMessage(func(ctx context.Context, m *stanza.Message) { got <- m.Body() })
+	go func() {
+		for i := range n {
+			if bob.Send(context.Background(), stanza.NewMessage(stanza.MessageChat, alice.JID(), fmt.Sprint(i))) != nil {
+				return
+			}
+		}
+	}()
 	for i := range n {
 		select {
 		case b := <-got:
@@ -70,32 +74,28 @@ func TestMessagesInOrder(t *testing.T) {
 // its result does not deadlock, because results bypass the handler queue.
 func TestHandlerMayAwaitResult(t *testing.T) {
 	checkGoroutines(t)
-	fs := &fakeServer{}
-	c, wait := dialTest(t, fs, func(fs *fakeServer) {
-		fs.waitReady()
-		fs.send("<message from='bob@localhost/x'><body>ping the server</body></message>")
-		e := fs.read()
-		iq, err := stanza.ParseIQ(e)
-		if err != nil {
-			t.Error(err)
-			return
+	srv := xmpptest.StartServer(t, nil)
+	alice := dialTest(t, srv, 0, nil)
+	bob := dialTest(t, srv, 1, nil)
+	// When alice's handler pings the server, another message is queued
+	// for her ahead of the answer, behind the running handler.
+	srv.OnElement(func(ev xmpptest.ElementEvent) xmpptest.Verdict {
+		if ev.Dir == xmpptest.ClientToServer && ev.JID == alice.JID() && isPing(ev.Element) {
+			_ = srv.Inject(alice.JID(), chat(bob.JID(), alice.JID(), "second"))
 		}
-		// Another message queued behind the running handler.
-		fs.send("<message from='bob@localhost/x'><body>second</body></message>")
-		fs.send(iq.Result(nil).Element().String())
-		fs.readUntilEnd()
+		return xmpptest.Verdict{}
 	})
-	defer wait()
-	defer c.Close()
 	results := make(chan error, 2)
-	c.HandleMessage(func(ctx context.Context, m *stanza.Message) {
+	alice.HandleMessage(func(ctx context.Context, m *stanza.Message) {
 		if m.Body() == "ping the server" {
-			results <- c.Ping(ctx, jid.JID{})
+			results <- alice.Ping(ctx, jid.JID{})
 		} else {
 			results <- nil
 		}
 	})
-	close(fs.ready)
+	if err := bob.Send(context.Background(), stanza.NewMessage(stanza.MessageChat, alice.JID(), "ping the server")); err != nil {
+		t.Fatal(err)
+	}
 	for range 2 {
 		select {
 		case err := <-results:
@@ -110,77 +110,68 @@ func TestHandlerMayAwaitResult(t *testing.T) {
 
 func TestUnhandledIQGetsServiceUnavailable(t *testing.T) {
 	checkGoroutines(t)
-	fs := &fakeServer{}
-	var reply, pong *stanza.IQ
-	answered := make(chan struct{})
-	c, wait := dialTest(t, fs, func(fs *fakeServer) {
-		fs.send("<iq from='bob@localhost/x' id='q1' type='get'><query xmlns='urn:example:unknown'/></iq>")
-		reply, _ = stanza.ParseIQ(fs.read())
-		fs.send("<iq from='bob@localhost/x' id='q2' type='get'><ping xmlns='urn:xmpp:ping'/></iq>")
-		pong, _ = stanza.ParseIQ(fs.read())
-		close(answered)
-		fs.readUntilEnd()
+	srv := xmpptest.StartServer(t, nil)
+	alice := dialTest(t, srv, 0, nil)
+	bob := dialTest(t, srv, 1, nil)
+	replies := watch(srv, xmpptest.ClientToServer, func(e *stanza.Element) bool {
+		return e.Name.Local == "iq" && e.Attr("type") == "error"
 	})
-	select {
-	case <-answered:
-	case <-time.After(5 * time.Second):
-		t.Error("no answers")
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	res, err := bob.Request(ctx, stanza.NewIQ(stanza.IQGet, alice.JID(), stanza.NewElement("urn:example:unknown", "query")))
+	if !errors.Is(err, stanza.ErrServiceUnavailable) || res == nil || res.From != alice.JID() {
+		t.Errorf("answer to an unhandled get: %v, %v", res, err)
 	}
-	c.Close()
-	wait()
-	if reply == nil || reply.Type != stanza.IQError || reply.ID != "q1" || !errors.Is(reply.Error, stanza.ErrServiceUnavailable) {
-		t.Errorf("reply to an unhandled get: %+v", reply)
+	if reply := next(t, replies, "alice's error reply"); reply.Attr("to") != bob.JID().String() {
+		t.Errorf("reply addressed to %q", reply.Attr("to"))
 	}
-	if reply != nil && reply.To.String() != "bob@localhost/x" {
-		t.Errorf("reply addressed to %s", reply.To)
-	}
-	if pong == nil || pong.Type != stanza.IQResult || pong.ID != "q2" {
-		t.Errorf("ping answered with %+v", pong)
+	if err := bob.Ping(ctx, alice.JID()); err != nil {
+		t.Errorf("ping not answered: %v", err)
 	}
 }
 
-// TestResultOnlyFromAddressee: an IQ result with the right id from anyone
-// but the addressee is dropped.
+// TestResultOnlyFromAddressee: a result with the right id from anyone but
+// the addressee, injected ahead of the real one, is dropped.
 func TestResultOnlyFromAddressee(t *testing.T) {
 	checkGoroutines(t)
-	fs := &fakeServer{}
-	bob := jid.MustParse("bob@localhost/phone")
-	c, wait := dialTest(t, fs, func(fs *fakeServer) {
-		iq, err := stanza.ParseIQ(fs.read())
-		if err != nil {
-			t.Error(err)
-			return
-		}
-		spoof := fmt.Sprintf("<iq from='%s' id='%s' type='result'><spoofed xmlns='urn:x'/></iq>", "mallory@localhost/x", iq.ID)
-		fs.send(spoof)
-		fs.send(fmt.Sprintf("<iq from='bob@localhost' id='%s' type='result'><spoofed xmlns='urn:x'/></iq>", iq.ID))
-		fs.send(fmt.Sprintf("<iq id='%s' type='result'><spoofed xmlns='urn:x'/></iq>", iq.ID))
-		fs.send(fmt.Sprintf("<iq from='bob@localhost/phone' id='%s' type='result'><real xmlns='urn:x'/></iq>", iq.ID))
-		fs.readUntilEnd()
+	srv := xmpptest.StartServer(t, nil)
+	alice := dialTest(t, srv, 0, nil)
+	bob := dialTest(t, srv, 1, nil)
+	bob.HandleIQ(stanza.IQGet, "urn:x", "q", func(ctx context.Context, iq *stanza.IQ) (*stanza.Element, error) {
+		return stanza.NewElement("urn:x", "real"), nil
 	})
-	defer wait()
-	defer c.Close()
+	srv.OnElement(func(ev xmpptest.ElementEvent) xmpptest.Verdict {
+		e := ev.Element
+		if ev.Dir == xmpptest.ClientToServer && isIQ(e, stanza.IQGet, "urn:x", "q") && e.Attr("to") == bob.JID().String() {
+			for _, from := range []string{"mallory@localhost/x", bob.JID().Bare().String(), ""} {
+				spoof := stanza.NewElement(stanza.NSClient, "iq", stanza.A("type", "result"), stanza.A("id", e.Attr("id")),
+					stanza.A("to", alice.JID().String())).AddChild(stanza.NewElement("urn:x", "spoofed"))
+				if from != "" {
+					spoof.SetAttr("from", from)
+				}
+				_ = srv.Inject(alice.JID(), spoof)
+			}
+		}
+		return xmpptest.Verdict{}
+	})
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	res, err := c.Request(ctx, stanza.NewIQ(stanza.IQGet, bob, stanza.NewElement("urn:x", "q")))
+	res, err := alice.Request(ctx, stanza.NewIQ(stanza.IQGet, bob.JID(), stanza.NewElement("urn:x", "q")))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Payload == nil || res.Payload.Name.Local != "real" {
+	if res.From != bob.JID() || res.Payload == nil || res.Payload.Name.Local != "real" {
 		t.Errorf("accepted %s", res.Element())
 	}
 }
 
 func TestRequestErrorIsStanzaError(t *testing.T) {
 	checkGoroutines(t)
-	fs := &fakeServer{}
-	c, wait := dialTest(t, fs, func(fs *fakeServer) {
-		iq, _ := stanza.ParseIQ(fs.read())
-		fs.send(iq.ErrorReply(stanza.NewError(stanza.ErrItemNotFound, "no such user")).Element().String())
-		fs.readUntilEnd()
+	srv := xmpptest.StartServer(t, nil)
+	srv.HandleIQ(stanza.IQGet, "urn:x", "q", func(ctx context.Context, iq *stanza.IQ) (*stanza.Element, error) {
+		return nil, stanza.NewError(stanza.ErrItemNotFound, "no such user")
 	})
-	defer wait()
-	defer c.Close()
+	c := dialTest(t, srv, 0, nil)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	_, err := c.Request(ctx, stanza.NewIQ(stanza.IQGet, jid.JID{}, stanza.NewElement("urn:x", "q")))
@@ -190,12 +181,25 @@ func TestRequestErrorIsStanzaError(t *testing.T) {
 	}
 }
 
+// dropRequests makes srv drop every {urn:x}q request, and returns a channel
+// told of each.
+func dropRequests(srv *xmpptest.Server) <-chan struct{} {
+	seen := make(chan struct{}, 8)
+	srv.OnElement(func(ev xmpptest.ElementEvent) xmpptest.Verdict {
+		if ev.Dir == xmpptest.ClientToServer && isIQ(ev.Element, stanza.IQGet, "urn:x", "q") {
+			seen <- struct{}{}
+			return xmpptest.Verdict{Drop: true}
+		}
+		return xmpptest.Verdict{}
+	})
+	return seen
+}
+
 func TestRequestHonoursContext(t *testing.T) {
 	checkGoroutines(t)
-	fs := &fakeServer{}
-	c, wait := dialTest(t, fs, func(fs *fakeServer) { fs.readUntilEnd() })
-	defer wait()
-	defer c.Close()
+	srv := xmpptest.StartServer(t, nil)
+	dropRequests(srv)
+	c := dialTest(t, srv, 0, nil)
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
 	start := time.Now()
@@ -210,20 +214,15 @@ func TestRequestHonoursContext(t *testing.T) {
 
 func TestCloseFailsPendingRequests(t *testing.T) {
 	checkGoroutines(t)
-	fs := &fakeServer{}
-	read := make(chan struct{})
-	c, wait := dialTest(t, fs, func(fs *fakeServer) {
-		fs.read()
-		close(read)
-		fs.readUntilEnd()
-	})
-	defer wait()
+	srv := xmpptest.StartServer(t, nil)
+	seen := dropRequests(srv)
+	c := dialTest(t, srv, 0, nil)
 	errc := make(chan error, 1)
 	go func() {
 		_, err := c.Request(context.Background(), stanza.NewIQ(stanza.IQGet, jid.JID{}, stanza.NewElement("urn:x", "q")))
 		errc <- err
 	}()
-	<-read
+	<-seen
 	c.Close()
 	if err := <-errc; !errors.Is(err, ErrClosed) {
 		t.Errorf("pending request got %v", err)
@@ -232,19 +231,17 @@ func TestCloseFailsPendingRequests(t *testing.T) {
 
 func TestCloseFromHandler(t *testing.T) {
 	checkGoroutines(t)
-	fs := &fakeServer{}
-	c, wait := dialTest(t, fs, func(fs *fakeServer) {
-		fs.waitReady()
-		fs.send("<message from='bob@localhost/x'><body>quit</body></message>")
-		fs.readUntilEnd()
-	})
-	defer wait()
+	srv := xmpptest.StartServer(t, nil)
+	alice := dialTest(t, srv, 0, nil)
+	bob := dialTest(t, srv, 1, nil)
 	closed := make(chan struct{})
-	c.HandleMessage(func(ctx context.Context, m *stanza.Message) {
-		c.Close()
+	alice.HandleMessage(func(ctx context.Context, m *stanza.Message) {
+		alice.Close()
 		close(closed)
 	})
-	close(fs.ready)
+	if err := bob.Send(context.Background(), stanza.NewMessage(stanza.MessageChat, alice.JID(), "quit")); err != nil {
+		t.Fatal(err)
+	}
 	select {
 	case <-closed:
 	case <-time.After(5 * time.Second):
@@ -252,12 +249,28 @@ func TestCloseFromHandler(t *testing.T) {
 	}
 }
 
+// replaceFirst makes srv write repl instead of the first element to a
+// client that match accepts.
+func replaceFirst(srv *xmpptest.Server, match func(*stanza.Element) bool, repl func(*stanza.Element) *stanza.Element) {
+	var once sync.Once
+	srv.OnElement(func(ev xmpptest.ElementEvent) xmpptest.Verdict {
+		var v xmpptest.Verdict
+		if ev.Dir == xmpptest.ServerToClient && match(ev.Element) {
+			once.Do(func() { v.Replace = repl(ev.Element) })
+		}
+		return v
+	})
+}
+
 func TestBindRefusesForeignAddress(t *testing.T) {
 	checkGoroutines(t)
-	fs := &fakeServer{bindAs: "mallory@localhost/res"}
-	opts, wait := dialFake(t, fs, nil)
-	defer wait()
-	_, err := Dial(context.Background(), alice, opts)
+	srv := xmpptest.StartServer(t, nil)
+	replaceFirst(srv, func(e *stanza.Element) bool { return isIQ(e, stanza.IQResult, nsBind, "bind") },
+		func(e *stanza.Element) *stanza.Element {
+			return stanza.NewElement(stanza.NSClient, "iq", stanza.A("type", "result"), stanza.A("id", e.Attr("id"))).
+				AddChild(stanza.NewElement(nsBind, "bind").AddChild(stanza.NewElement(nsBind, "jid").AddText("mallory@localhost/res")))
+		})
+	_, err := dialWith(srv, 0, testOptions(srv, 0))
 	if err == nil || !strings.Contains(err.Error(), "mallory") {
 		t.Fatalf("err = %v", err)
 	}
@@ -265,10 +278,11 @@ func TestBindRefusesForeignAddress(t *testing.T) {
 
 func TestRefusesServerWithoutTLS(t *testing.T) {
 	checkGoroutines(t)
-	fs := &fakeServer{noTLS: true}
-	opts, wait := dialFake(t, fs, nil)
-	defer wait()
-	_, err := Dial(context.Background(), alice, opts)
+	srv := xmpptest.StartServer(t, nil)
+	// Offer SASL PLAIN in the clear instead of STARTTLS.
+	replaceFirst(srv, func(e *stanza.Element) bool { return e.Child(nsTLS, "starttls") != nil },
+		func(*stanza.Element) *stanza.Element { return features(mechanisms("PLAIN")) })
+	_, err := dialWith(srv, 0, testOptions(srv, 0))
 	if !errors.Is(err, stream.ErrTLSRequired) {
 		t.Fatalf("err = %v", err)
 	}
@@ -276,10 +290,13 @@ func TestRefusesServerWithoutTLS(t *testing.T) {
 
 func TestSASLFailureIsTyped(t *testing.T) {
 	checkGoroutines(t)
-	fs := &fakeServer{saslFailure: "account-disabled"}
-	opts, wait := dialFake(t, fs, nil)
-	defer wait()
-	_, err := Dial(context.Background(), alice, opts)
+	srv := xmpptest.StartServer(t, nil)
+	replaceFirst(srv, func(e *stanza.Element) bool { return e.Name == stanza.Name{Space: nsSASL, Local: "success"} },
+		func(*stanza.Element) *stanza.Element {
+			return stanza.NewElement(nsSASL, "failure").AddChild(stanza.NewElement(nsSASL, "account-disabled")).
+				AddChild(stanza.NewElement(nsSASL, "text").AddText("go away"))
+		})
+	_, err := dialWith(srv, 0, testOptions(srv, 0))
 	var f *sasl.Failure
 	if !errors.Is(err, sasl.ErrAccountDisabled) || !errors.As(err, &f) || f.Text != "go away" {
 		t.Fatalf("err = %v", err)
@@ -288,22 +305,22 @@ func TestSASLFailureIsTyped(t *testing.T) {
 
 func TestWrongPassword(t *testing.T) {
 	checkGoroutines(t)
-	fs := &fakeServer{}
-	opts, wait := dialFake(t, fs, nil)
-	defer wait()
-	opts.Password = "wrong"
-	_, err := Dial(context.Background(), alice, opts)
-	if !errors.Is(err, sasl.ErrNotAuthorized) {
-		t.Fatalf("err = %v", err)
+	srv := xmpptest.StartServer(t, nil)
+	for _, mech := range []string{"SCRAM-SHA-256", "PLAIN"} {
+		opts := testOptions(srv, 0)
+		opts.SASL = &sasl.Config{Username: "alice", Password: "wrong", Mechanisms: []string{mech}}
+		if _, err := dialWith(srv, 0, opts); !errors.Is(err, sasl.ErrNotAuthorized) {
+			t.Errorf("%s: err = %v", mech, err)
+		}
 	}
 }
 
 func TestUnknownMechanisms(t *testing.T) {
 	checkGoroutines(t)
-	fs := &fakeServer{mechs: []string{"X-UNKNOWN", "CRAM-MD5"}}
-	opts, wait := dialFake(t, fs, nil)
-	defer wait()
-	_, err := Dial(context.Background(), alice, opts)
+	srv := xmpptest.StartServer(t, nil)
+	replaceFirst(srv, func(e *stanza.Element) bool { return e.Child(nsSASL, "mechanisms") != nil },
+		func(*stanza.Element) *stanza.Element { return features(mechanisms("X-UNKNOWN", "CRAM-MD5")) })
+	_, err := dialWith(srv, 0, testOptions(srv, 0))
 	if !errors.Is(err, sasl.ErrNoMechanism) {
 		t.Fatalf("err = %v", err)
 	}
@@ -313,51 +330,47 @@ func TestUnknownMechanisms(t *testing.T) {
 // gets the stream error the input calls for.
 func TestBadInput(t *testing.T) {
 	tests := []struct {
-		name   string
-		input  string
-		closed bool // the server closes the connection after input
-		want   error
-		sent   stanza.StreamCondition // stream error we must send, if any
+		name  string
+		input string
+		cut   bool // the server cuts the connection after input
+		want  error
+		sent  stanza.StreamCondition // stream error we must send, if any
 	}{
 		{"garbage", "<message><!-- hidden --></message>", false, stanza.StreamRestrictedXML, stanza.StreamRestrictedXML},
 		{"not well-formed", "<message></presence>", false, stanza.StreamNotWellFormed, stanza.StreamNotWellFormed},
-		{"closed mid-stanza", "<message><body>hel", true, io.ErrUnexpectedEOF, ""},
+		{"cut mid-stanza", "<message><body>hel", true, io.ErrUnexpectedEOF, ""},
 		{"stream error", "<stream:error><conflict xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error></stream:stream>", false, stanza.StreamConflict, ""},
 		{"server closes stream", "</stream:stream>", false, ErrPeerClosed, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			checkGoroutines(t)
-			fs := &fakeServer{}
-			var got *stanza.StreamError
-			c, wait := dialTest(t, fs, func(fs *fakeServer) {
-				fs.send(tt.input)
-				if tt.closed {
-					fs.conn.Close()
-					return
-				}
-				for {
-					e, err := fs.dec.ReadElement()
-					if err != nil {
-						return
-					}
-					if se, err := stanza.ParseStreamError(e); err == nil {
-						got = se
-					}
-				}
-			})
-			select {
-			case <-c.Done():
-			case <-time.After(5 * time.Second):
-				t.Fatal("client did not end")
+			srv := xmpptest.StartServer(t, nil)
+			sent := streamErrors(srv)
+			c := dialTest(t, srv, 0, nil)
+			if err := srv.InjectRaw(c.JID(), []byte(tt.input)); err != nil {
+				t.Fatal(err)
 			}
+			if tt.cut {
+				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+				defer cancel()
+				if err := srv.Flush(ctx, c.JID()); err != nil {
+					t.Fatal(err)
+				}
+				if err := srv.Cut(c.JID()); err != nil {
+					t.Fatal(err)
+				}
+			}
+			waitDone(t, c)
 			if err := c.Err(); !errors.Is(err, ErrClosed) || !errors.Is(err, tt.want) {
 				t.Errorf("Err = %v, want %v", err, tt.want)
 			}
-			c.Close()
-			wait()
-			if tt.sent != "" && (got == nil || got.Condition != tt.sent) {
-				t.Errorf("server got stream error %v, want %s", got, tt.sent)
+			if tt.sent == "" {
+				return
+			}
+			se, err := stanza.ParseStreamError(next(t, sent, "the client's stream error"))
+			if err != nil || se.Condition != tt.sent {
+				t.Errorf("server got stream error %v (%v), want %s", se, err, tt.sent)
 			}
 		})
 	}
@@ -365,28 +378,16 @@ func TestBadInput(t *testing.T) {
 
 func TestDeadConnectionDetected(t *testing.T) {
 	checkGoroutines(t)
-	fs := &fakeServer{}
-	opts, wait := dialFake(t, fs, func(fs *fakeServer) {
-		// Read everything, answer nothing.
-		for {
-			if _, err := fs.dec.ReadElement(); err != nil {
-				return
-			}
-		}
+	srv := xmpptest.StartServer(t, nil)
+	// The server reads everything and answers no ping.
+	srv.OnElement(func(ev xmpptest.ElementEvent) xmpptest.Verdict {
+		return xmpptest.Verdict{Drop: ev.Dir == xmpptest.ClientToServer && isPing(ev.Element)}
 	})
-	defer wait()
-	opts.PingInterval = 100 * time.Millisecond
-	opts.PingTimeout = 200 * time.Millisecond
-	c, err := Dial(context.Background(), alice, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	select {
-	case <-c.Done():
-	case <-time.After(5 * time.Second):
-		t.Fatal("dead connection not noticed")
-	}
+	c := dialTest(t, srv, 0, func(o *Options) {
+		o.PingInterval = 100 * time.Millisecond
+		o.PingTimeout = 200 * time.Millisecond
+	})
+	waitDone(t, c)
 	if !errors.Is(c.Err(), ErrDeadConnection) {
 		t.Errorf("Err = %v", c.Err())
 	}
@@ -396,89 +397,66 @@ func TestDeadConnectionDetected(t *testing.T) {
 // server reads nothing returns at its deadline.
 func TestSendHonoursContextWhenServerStopsReading(t *testing.T) {
 	checkGoroutines(t)
-	fs := &fakeServer{}
-	stop := make(chan struct{})
-	c, wait := dialTest(t, fs, func(fs *fakeServer) { <-stop })
-	defer wait()
-	defer close(stop)
-	defer c.Close()
+	srv := xmpptest.StartServer(t, nil)
+	// After "stop reading" the server's reader waits in the hook until
+	// the session ends, reading nothing more (net.Pipe has no buffer).
+	srv.OnElement(func(ev xmpptest.ElementEvent) xmpptest.Verdict {
+		if ev.Dir == xmpptest.ClientToServer && ev.Element.ChildText(stanza.NSClient, "body") == "stop reading" {
+			return xmpptest.Verdict{Delay: time.Hour}
+		}
+		return xmpptest.Verdict{}
+	})
+	c := dialTest(t, srv, 0, nil)
+	if err := c.Send(context.Background(), stanza.NewMessage(stanza.MessageChat, c.JID(), "stop reading")); err != nil {
+		t.Fatal(err)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	big := stanza.NewMessage(stanza.MessageChat, alice, strings.Repeat("x", 1<<20))
-	err := c.Send(ctx, big)
-	if err == nil {
+	big := stanza.NewMessage(stanza.MessageChat, c.JID(), strings.Repeat("x", 1<<20))
+	if err := c.Send(ctx, big); err == nil {
 		t.Fatal("send to a server that reads nothing succeeded")
 	}
 	if d := time.Since(start); d > 3*time.Second {
 		t.Errorf("send returned after %v", d)
 	}
 	// A write cut short leaves the stream unusable, so the client ends.
-	select {
-	case <-c.Done():
-	case <-time.After(5 * time.Second):
-		t.Error("client did not end after an abandoned write")
-	}
+	waitDone(t, c)
 }
 
 func TestDispatchOverflow(t *testing.T) {
 	checkGoroutines(t)
-	fs := &fakeServer{}
+	srv := xmpptest.StartServer(t, nil)
+	sent := streamErrors(srv)
+	bob := jid.MustParse("bob@localhost/x")
+	c := dialTest(t, srv, 0, func(o *Options) { o.QueueSize = 2 })
 	release := make(chan struct{})
-	var got *stanza.StreamError
-	opts, wait := dialFake(t, fs, func(fs *fakeServer) {
-		fs.waitReady()
-		// Write from another goroutine: net.Pipe has no buffer, and the
-		// client stops reading to send its stream error.
-		go func() {
-			for range 20 {
-				if _, err := io.WriteString(fs.conn, "<message from='bob@localhost/x'><body>x</body></message>"); err != nil {
-					return
-				}
-			}
-		}()
-		for {
-			e, err := fs.dec.ReadElement()
-			if err != nil {
-				return
-			}
-			if se, err := stanza.ParseStreamError(e); err == nil {
-				got = se
-			}
-		}
-	})
-	opts.QueueSize = 2
-	c, err := Dial(context.Background(), alice, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var once sync.Once
 	c.HandleMessage(func(ctx context.Context, m *stanza.Message) {
 		once.Do(func() { <-release })
 	})
-	close(fs.ready)
+	for range 20 {
+		_ = srv.Inject(c.JID(), chat(bob, c.JID(), "x"))
+	}
 	select {
 	case <-c.Done():
 	case <-time.After(5 * time.Second):
 		t.Fatal("overflow not detected")
 	}
 	close(release)
-	c.Close()
-	wait()
 	if !errors.Is(c.Err(), ErrDispatchOverflow) {
 		t.Errorf("Err = %v", c.Err())
 	}
-	if got == nil || got.Condition != stanza.StreamPolicyViolation {
-		t.Errorf("server got %v, want policy-violation", got)
+	se, err := stanza.ParseStreamError(next(t, sent, "the client's stream error"))
+	if err != nil || se.Condition != stanza.StreamPolicyViolation {
+		t.Errorf("server got %v (%v), want policy-violation", se, err)
 	}
 }
 
 func TestDuplicateIQHandlerPanics(t *testing.T) {
 	checkGoroutines(t)
-	fs := &fakeServer{}
-	c, wait := dialTest(t, fs, func(fs *fakeServer) { fs.readUntilEnd() })
-	defer wait()
-	defer c.Close()
+	srv := xmpptest.StartServer(t, nil)
+	c := dialTest(t, srv, 0, nil)
 	h := func(context.Context, *stanza.IQ) (*stanza.Element, error) { return nil, nil }
 	c.HandleIQ(stanza.IQGet, "urn:x", "q", h)
 	defer func() {
@@ -487,4 +465,57 @@ func TestDuplicateIQHandlerPanics(t *testing.T) {
 		}
 	}()
 	c.HandleIQ(stanza.IQGet, "urn:x", "q", h)
+}
+
+// TestCut: without stream management a cut connection ends the Client;
+// with it, the Client resumes and a message sent to it meanwhile arrives.
+func TestCut(t *testing.T) {
+	checkGoroutines(t)
+	t.Run("without stream management", func(t *testing.T) {
+		srv := xmpptest.StartServer(t, nil)
+		alice := dialTest(t, srv, 0, nil)
+		if err := srv.Cut(alice.JID()); err != nil {
+			t.Fatal(err)
+		}
+		waitDone(t, alice)
+		if !errors.Is(alice.Err(), ErrClosed) {
+			t.Errorf("Err = %v", alice.Err())
+		}
+	})
+	t.Run("with stream management", func(t *testing.T) {
+		srv := xmpptest.StartServer(t, &xmpptest.ServerConfig{StreamManagement: true})
+		resumed := make(chan struct{}, 1)
+		alice := dialTest(t, srv, 0, func(o *Options) {
+			o.OnEvent = func(ev Event) {
+				if ev.Kind == EventResumed {
+					resumed <- struct{}{}
+				}
+			}
+		})
+		bob := dialTest(t, srv, 1, nil)
+		got := make(chan string, 1)
+		alice.HandleMessage(func(ctx context.Context, m *stanza.Message) { got <- m.Body() })
+		waitFor(t, alice.sm.resumable, "stream management")
+		if err := srv.Cut(alice.JID()); err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := bob.Send(ctx, stanza.NewMessage(stanza.MessageChat, alice.JID(), "while you were away")); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case <-resumed:
+		case <-ctx.Done():
+			t.Fatal("no resumption")
+		}
+		select {
+		case b := <-got:
+			if b != "while you were away" {
+				t.Errorf("got %q", b)
+			}
+		case <-ctx.Done():
+			t.Fatal("message lost")
+		}
+	})
 }

@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"math"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/xmppkit/xmpp/jid"
 	"github.com/xmppkit/xmpp/stanza"
+	"github.com/xmppkit/xmpp/xmpptest"
 )
 
 func msg(body string) *stanza.Element {
@@ -49,69 +51,49 @@ func TestSMCountersWrap(t *testing.T) {
 	}
 }
 
-// smServer answers <enable/> on a fake server and returns the resumption id.
-func smServer(fs *fakeServer, resumable bool) {
-	e := fs.read()
-	if e == nil || e.Name.Local != "enable" {
-		fs.t.Errorf("expected <enable/>, got %v", e)
-		return
-	}
-	en := stanza.NewElement(nsSM, "enabled", stanza.A("id", "sess-1"))
-	if resumable {
-		en.SetAttr("resume", "true")
-	}
-	fs.send(en.String())
-}
-
-// readStanzas reads n stanzas from the client, answering nothing, and
-// returns their bodies; nonzas are collected apart.
-func readStanzas(fs *fakeServer, n int) (bodies []string, nonzas []*stanza.Element) {
-	for len(bodies) < n {
-		e := fs.read()
-		if e == nil {
-			return
-		}
-		if e.Name.Space == nsSM {
-			nonzas = append(nonzas, e)
-			continue
-		}
-		bodies = append(bodies, e.ChildText(stanza.NSClient, "body"))
-	}
-	return
+// smAck returns <a h='h'/>.
+func smAck(h int) *stanza.Element {
+	return stanza.NewElement(nsSM, "a", stanza.A("h", fmt.Sprint(h)))
 }
 
 func TestSMAcks(t *testing.T) {
 	checkGoroutines(t)
-	fs := &fakeServer{sm: true}
-	got := make(chan string, 10)
-	c, wait := dialTest(t, fs, func(fs *fakeServer) {
-		smServer(fs, true)
-		for i := range 3 {
-			fs.send(fmt.Sprintf("<message from='bob@localhost/x'><body>%d</body></message>", i))
+	srv := xmpptest.StartServer(t, &xmpptest.ServerConfig{StreamManagement: true})
+	acks := watch(srv, xmpptest.ClientToServer, func(e *stanza.Element) bool { return isSM(e, "a") })
+	sent := watch(srv, xmpptest.ClientToServer, func(e *stanza.Element) bool { return e.Name.Local == "message" })
+	c := dialTest(t, srv, 0, func(o *Options) { o.AckEvery = 2 })
+	waitFor(t, c.sm.resumable, "<enabled/>")
+	bob := jid.MustParse("bob@localhost/x")
+	for i := range 3 {
+		if err := srv.Inject(c.JID(), chat(bob, c.JID(), fmt.Sprint(i))); err != nil {
+			t.Fatal(err)
 		}
-		fs.send("<r xmlns='urn:xmpp:sm:3'/>")
-		for {
-			e := fs.read()
-			if e == nil {
-				return
-			}
-			if e.Name.Local == "a" {
-				got <- "a h=" + e.Attr("h")
-				break
-			}
+	}
+	if err := srv.Inject(c.JID(), stanza.NewElement(nsSM, "r")); err != nil {
+		t.Fatal(err)
+	}
+	// The server asks for acks on its own as well: earlier answers may
+	// count fewer stanzas, none may count more.
+	for {
+		a := next(t, acks, "<a h='3'/>")
+		if h := a.Attr("h"); h == "3" {
+			break
+		} else if h != "0" && h != "1" && h != "2" {
+			t.Fatalf("client acknowledged %s", a)
 		}
-		bodies, _ := readStanzas(fs, 2)
-		got <- fmt.Sprint(bodies)
-		fs.send("<a xmlns='urn:xmpp:sm:3' h='2'/>")
-		fs.readUntilEnd()
-	})
-	defer wait()
-	defer c.Close()
-	expect(t, got, "a h=3")
+	}
 	ctx := context.Background()
-	c.SendElement(ctx, msg("x"))
-	c.SendElement(ctx, msg("y"))
-	expect(t, got, "[x y]")
+	for _, b := range []string{"x", "y"} {
+		if err := c.SendElement(ctx, msg(b)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, b := range []string{"x", "y"} {
+		if got := next(t, sent, b).ChildText(stanza.NSClient, "body"); got != b {
+			t.Fatalf("server got %q, want %q", got, b)
+		}
+	}
+	// AckEvery 2: the Client asked, the server answered h=2.
 	waitFor(t, func() bool { n, _ := c.sm.pending(); return n == 0 }, "ack applied")
 }
 
@@ -145,35 +127,14 @@ func waitFor(t *testing.T, cond func() bool, what string) {
 // comes.
 func TestSMQueueBound(t *testing.T) {
 	checkGoroutines(t)
-	fs := &fakeServer{sm: true}
-	sawRequest := make(chan struct{})
-	ackNow := make(chan struct{})
-	opts, wait := dialFake(t, fs, func(fs *fakeServer) {
-		smServer(fs, true)
-		for {
-			e, err := fs.dec.ReadElement()
-			if err != nil {
-				return
-			}
-			if e.Name.Local == "r" {
-				select {
-				case <-sawRequest:
-				default:
-					close(sawRequest)
-				}
-				<-ackNow
-				fs.send("<a xmlns='urn:xmpp:sm:3' h='2'/>")
-			}
-		}
+	srv := xmpptest.StartServer(t, &xmpptest.ServerConfig{StreamManagement: true})
+	var hold atomic.Bool
+	hold.Store(true)
+	srv.OnElement(func(ev xmpptest.ElementEvent) xmpptest.Verdict {
+		return xmpptest.Verdict{Drop: hold.Load() && ev.Dir == xmpptest.ServerToClient && isSM(ev.Element, "a")}
 	})
-	defer wait()
-	opts.MaxUnacked = 2
-	opts.AckEvery = 100
-	c, err := Dial(context.Background(), alice, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	requests := watch(srv, xmpptest.ClientToServer, func(e *stanza.Element) bool { return isSM(e, "r") })
+	c := dialTest(t, srv, 0, func(o *Options) { o.MaxUnacked, o.AckEvery = 2, 100 })
 	waitFor(t, c.sm.resumable, "<enabled/>")
 	for i := range 2 {
 		if err := c.SendElement(context.Background(), msg(fmt.Sprint(i))); err != nil {
@@ -185,23 +146,32 @@ func TestSMQueueBound(t *testing.T) {
 	if err := c.SendElement(ctx, msg("blocked")); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("third send with a full queue: %v", err)
 	}
-	<-sawRequest
-	close(ackNow)
-	if err := c.SendElement(context.Background(), msg("after ack")); err != nil {
+	next(t, requests, "a request for an ack")
+	hold.Store(false)
+	if err := srv.Inject(c.JID(), smAck(2)); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel = context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := c.SendElement(ctx, msg("after ack")); err != nil {
 		t.Fatal(err)
 	}
 }
 
 func TestSMEnableRefused(t *testing.T) {
 	checkGoroutines(t)
-	fs := &fakeServer{sm: true}
-	c, wait := dialTest(t, fs, func(fs *fakeServer) {
-		fs.read() // <enable/>
-		fs.send("<failed xmlns='urn:xmpp:sm:3'><unexpected-request xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></failed>")
-		fs.readUntilEnd()
+	srv := xmpptest.StartServer(t, &xmpptest.ServerConfig{StreamManagement: true})
+	srv.OnElement(func(ev xmpptest.ElementEvent) xmpptest.Verdict {
+		if ev.Dir == xmpptest.ClientToServer && isSM(ev.Element, "enable") {
+			failed := stanza.NewElement(nsSM, "failed").AddChild(stanza.NewElement(stanza.NSStanzas, "unexpected-request"))
+			_ = srv.Inject(ev.JID, failed)
+			return xmpptest.Verdict{Drop: true}
+		}
+		return xmpptest.Verdict{}
 	})
-	defer wait()
-	defer c.Close()
+	refusals := watch(srv, xmpptest.ServerToClient, func(e *stanza.Element) bool { return isSM(e, "failed") })
+	c := dialTest(t, srv, 0, nil)
+	next(t, refusals, "<failed/>")
 	waitFor(t, func() bool { c.sm.mu.Lock(); defer c.sm.mu.Unlock(); return !c.sm.enabled }, "stream management off")
 	if err := c.SendElement(context.Background(), msg("plain")); err != nil {
 		t.Fatal(err)
@@ -215,99 +185,102 @@ func TestSMEnableRefused(t *testing.T) {
 // error, and the connection is dropped (and resumed, if it can be).
 func TestSMAckTooHigh(t *testing.T) {
 	checkGoroutines(t)
-	fs := &fakeServer{sm: true}
-	var got *stanza.StreamError
-	var events []Event
-	var mu sync.Mutex
-	opts, wait := dialFake(t, fs, func(fs *fakeServer) {
-		smServer(fs, true)
-		fs.send("<a xmlns='urn:xmpp:sm:3' h='5'/>")
-		for {
-			e, err := fs.dec.ReadElement()
-			if err != nil {
-				return
-			}
-			if se, err := stanza.ParseStreamError(e); err == nil {
-				got = se
-			}
-		}
-	})
-	opts.OnEvent = func(ev Event) { mu.Lock(); events = append(events, ev); mu.Unlock() }
-	c, err := Dial(context.Background(), alice, opts)
-	if err != nil {
+	srv := xmpptest.StartServer(t, &xmpptest.ServerConfig{StreamManagement: true})
+	sent := streamErrors(srv)
+	events := make(chan Event, 8)
+	c := dialTest(t, srv, 0, func(o *Options) { o.OnEvent = func(ev Event) { events <- ev } })
+	waitFor(t, c.sm.resumable, "<enabled/>")
+	if err := srv.Inject(c.JID(), smAck(5)); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, func() bool { mu.Lock(); defer mu.Unlock(); return len(events) > 0 }, "a disconnection event")
-	c.Close()
-	wait()
-	if got == nil || got.Condition != stanza.StreamUndefinedCondition || got.App == nil || got.App.Name.Local != "handled-count-too-high" {
-		t.Errorf("server got %v", got)
+	se, err := stanza.ParseStreamError(next(t, sent, "the client's stream error"))
+	if err != nil || se.Condition != stanza.StreamUndefinedCondition || se.App == nil || se.App.Name.Local != "handled-count-too-high" {
+		t.Errorf("server got %v (%v)", se, err)
 	}
-	if events[0].Kind != EventDisconnected || !errors.Is(events[0].Err, errHandledTooHigh) {
-		t.Errorf("event %+v", events[0])
+	select {
+	case ev := <-events:
+		if ev.Kind != EventDisconnected || !errors.Is(ev.Err, errHandledTooHigh) {
+			t.Errorf("event %+v", ev)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("no disconnection event")
 	}
 }
 
+// holdFirst makes srv hold the first element from a client that match
+// accepts until the session ends: the server never takes it (XEP-0198
+// does not count it). held is told when that happens.
+func holdFirst(srv *xmpptest.Server, match func(*stanza.Element) bool) (held <-chan struct{}) {
+	ch := make(chan struct{})
+	var once atomic.Bool
+	srv.OnElement(func(ev xmpptest.ElementEvent) xmpptest.Verdict {
+		if ev.Dir == xmpptest.ClientToServer && match(ev.Element) && once.CompareAndSwap(false, true) {
+			close(ch)
+			return xmpptest.Verdict{Delay: time.Hour}
+		}
+		return xmpptest.Verdict{}
+	})
+	return ch
+}
+
 // TestResumeResendsWhatWasNotAcked: after a cut, the Client resumes and
-// sends again exactly the stanzas the server had not received, in order;
-// the server learns how many of its stanzas the Client handled.
+// sends again exactly the stanzas the server had not taken, in order; the
+// server learns how many of its stanzas the Client handled.
 func TestResumeResendsWhatWasNotAcked(t *testing.T) {
 	checkGoroutines(t)
-	first := &fakeServer{sm: true}
-	var resumeH string
-	second := &fakeServer{sm: true, resume: func(e *stanza.Element) *stanza.Element {
-		resumeH = e.Attr("h")
-		if e.Attr("previd") != "sess-1" {
-			return nil
-		}
-		return stanza.NewElement(nsSM, "resumed", stanza.A("previd", "sess-1"), stanza.A("h", "2"))
-	}}
-	got := make(chan string, 10)
-	sent := make(chan struct{})
-	opts, wait := dialFakeSeq(t, []*fakeServer{first, second}, []func(*fakeServer){
-		func(fs *fakeServer) {
-			smServer(fs, true)
-			fs.waitReady()
-			fs.send("<message from='bob@localhost/x'><body>in-1</body></message>")
-			fs.send("<message from='bob@localhost/x'><body>in-2</body></message>")
-			<-sent
-			bodies, _ := readStanzas(fs, 3)
-			got <- fmt.Sprint(bodies)
-			fs.send("<a xmlns='urn:xmpp:sm:3' h='1'/>")
-			fs.conn.Close() // cut: m-2 arrived but was never acknowledged
-		},
-		func(fs *fakeServer) {
-			bodies, _ := readStanzas(fs, 1)
-			got <- fmt.Sprint(bodies)
-			fs.readUntilEnd()
-		},
-	})
+	srv := xmpptest.StartServer(t, &xmpptest.ServerConfig{StreamManagement: true})
 	var mu sync.Mutex
 	var kinds []EventKind
-	opts.OnEvent = func(ev Event) { mu.Lock(); kinds = append(kinds, ev.Kind); mu.Unlock() }
-	c, err := Dial(context.Background(), alice, opts)
-	if err != nil {
-		t.Fatal(err)
+	alice := dialTest(t, srv, 0, func(o *Options) {
+		o.OnEvent = func(ev Event) { mu.Lock(); kinds = append(kinds, ev.Kind); mu.Unlock() }
+	})
+	bob := dialTest(t, srv, 1, nil)
+	in := make(chan string, 4)
+	alice.HandleMessage(func(ctx context.Context, m *stanza.Message) { in <- m.Body() })
+	bobGot := make(chan string, 8)
+	bob.HandleMessage(func(ctx context.Context, m *stanza.Message) { bobGot <- m.Body() })
+	resumes := watch(srv, xmpptest.ClientToServer, func(e *stanza.Element) bool { return isSM(e, "resume") })
+	// m-2 reaches the server, which never takes it; m-3 is not even read.
+	held := holdFirst(srv, func(e *stanza.Element) bool { return e.ChildText(stanza.NSClient, "body") == "m-2" })
+	waitFor(t, alice.sm.resumable, "<enabled/>")
+
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	for _, b := range []string{"in-1", "in-2"} {
+		if err := bob.Send(ctx, stanza.NewMessage(stanza.MessageChat, alice.JID(), b)); err != nil {
+			t.Fatal(err)
+		}
+		expect(t, in, b)
 	}
-	t.Cleanup(func() { c.Close() })
-	in := make(chan string, 2)
-	c.HandleMessage(func(ctx context.Context, m *stanza.Message) { in <- m.Body() })
-	close(first.ready)
-	waitFor(t, c.sm.resumable, "<enabled/>")
-	expect(t, in, "in-1")
-	expect(t, in, "in-2")
-	close(sent)
-	for _, b := range []string{"m-1", "m-2", "m-3"} {
-		if err := c.SendElement(context.Background(), msg(b)); err != nil {
+	to := func(b string) *stanza.Element { return stanza.NewMessage(stanza.MessageChat, bob.JID(), b).Element() }
+	for _, b := range []string{"m-1", "m-2"} {
+		if err := alice.SendElement(ctx, to(b)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	expect(t, got, "[m-1 m-2 m-3]")
-	expect(t, got, "[m-3]")
-	c.Close()
-	wait()
-	if resumeH != "2" {
-		t.Errorf("resumed with h=%s, want 2", resumeH)
+	third := make(chan error, 1)
+	go func() { third <- alice.SendElement(ctx, to("m-3")) }() // blocks: nobody reads
+	<-held
+	expect(t, bobGot, "m-1")
+	if err := srv.Cut(alice.JID()); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-third; err != nil {
+		t.Errorf("send cut short with stream management: %v", err)
+	}
+	expect(t, bobGot, "m-2")
+	expect(t, bobGot, "m-3")
+	if h := next(t, resumes, "<resume/>").Attr("h"); h != "2" {
+		t.Errorf("resumed with h=%s, want 2", h)
+	}
+	// Nothing twice: a ping after the resent stanzas comes back first.
+	if err := alice.Ping(ctx, jid.JID{}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case b := <-bobGot:
+		t.Errorf("bob got %q again", b)
+	case <-time.After(100 * time.Millisecond):
 	}
 	mu.Lock()
 	defer mu.Unlock()
@@ -321,51 +294,42 @@ func TestResumeResendsWhatWasNotAcked(t *testing.T) {
 // reports exactly the unacknowledged stanzas.
 func TestResumeRefusedStartsNewSession(t *testing.T) {
 	checkGoroutines(t)
-	first := &fakeServer{sm: true}
-	second := &fakeServer{sm: true} // refuses resumption
-	second.resume = func(e *stanza.Element) *stanza.Element {
-		// Refuse, but say that m-2 had arrived (XEP-0198 <failed h/>).
-		second.failedH = "3"
-		return nil
-	}
-	got := make(chan string, 10)
-	opts, wait := dialFakeSeq(t, []*fakeServer{first, second}, []func(*fakeServer){
-		func(fs *fakeServer) {
-			smServer(fs, true)
-			bodies, _ := readStanzas(fs, 4) // presence, m-1, m-2, the request
-			fs.send("<a xmlns='urn:xmpp:sm:3' h='2'/>")
-			got <- fmt.Sprint(len(bodies))
-			fs.conn.Close()
-		},
-		func(fs *fakeServer) {
-			smServer(fs, true)
-			e := fs.read() // the presence, restored
-			if e != nil {
-				got <- e.Name.Local + ":" + e.ChildText(stanza.NSClient, "status")
-			}
-			fs.readUntilEnd()
-		},
+	srv := xmpptest.StartServer(t, &xmpptest.ServerConfig{StreamManagement: true})
+	// The request reaches the server, which never takes it.
+	held := holdFirst(srv, func(e *stanza.Element) bool { return isIQ(e, stanza.IQGet, "urn:x", "q") })
+	// The resumption names a session the server does not know, and the
+	// refusal says (XEP-0198 <failed h/>) that the server took the three
+	// stanzas before the request.
+	srv.OnElement(func(ev xmpptest.ElementEvent) xmpptest.Verdict {
+		switch e := ev.Element; {
+		case ev.Dir == xmpptest.ClientToServer && isSM(e, "resume"):
+			return xmpptest.Verdict{Replace: e.Copy().SetAttr("previd", "forgotten")}
+		case ev.Dir == xmpptest.ServerToClient && isSM(e, "failed"):
+			return xmpptest.Verdict{Replace: e.Copy().SetAttr("h", "3")}
+		}
+		return xmpptest.Verdict{}
 	})
+	presences := watch(srv, xmpptest.ClientToServer, func(e *stanza.Element) bool { return e.Name.Local == "presence" })
 	events := make(chan Event, 4)
-	opts.OnEvent = func(ev Event) { events <- ev }
-	c, err := Dial(context.Background(), alice, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
+	c := dialTest(t, srv, 0, func(o *Options) { o.OnEvent = func(ev Event) { events <- ev } })
 	waitFor(t, c.sm.resumable, "<enabled/>")
 	p := stanza.NewPresence(stanza.PresenceAvailable, jid.JID{})
 	p.Statuses = []stanza.Text{{Value: "here"}}
 	ctx := context.Background()
-	c.Send(ctx, p)
-	c.SendElement(ctx, msg("m-1"))
-	c.SendElement(ctx, msg("m-2"))
+	for _, e := range []*stanza.Element{p.Element(), msg("m-1"), msg("m-2")} {
+		if err := c.SendElement(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
 	reqErr := make(chan error, 1)
 	go func() {
 		_, err := c.Request(ctx, stanza.NewIQ(stanza.IQGet, jid.MustParse("bob@localhost/x"), stanza.NewElement("urn:x", "q")))
 		reqErr <- err
 	}()
-	expect(t, got, "4")
+	<-held
+	if err := srv.Cut(c.JID()); err != nil {
+		t.Fatal(err)
+	}
 	if ev := <-events; ev.Kind != EventDisconnected {
 		t.Fatalf("first event %v", ev.Kind)
 	}
@@ -383,38 +347,36 @@ func TestResumeRefusedStartsNewSession(t *testing.T) {
 	if err := <-reqErr; !errors.Is(err, ErrSessionLost) {
 		t.Errorf("waiting request: %v", err)
 	}
-	expect(t, got, "presence:here")
-	c.Close()
-	wait()
+	for i := range 2 { // sent, then restored in the new session
+		if got := next(t, presences, "presence").ChildText(stanza.NSClient, "status"); got != "here" {
+			t.Errorf("presence %d has status %q", i, got)
+		}
+	}
 }
 
 // TestCloseDuringReconnect: Close ends a Client whose reconnection keeps
 // failing, at once, with no goroutine left.
 func TestCloseDuringReconnect(t *testing.T) {
 	checkGoroutines(t)
-	fs := &fakeServer{sm: true}
-	opts, wait := dialFake(t, fs, func(fs *fakeServer) {
-		smServer(fs, true)
-		_, _ = fs.dec.ReadElement() // until the cut
-	})
-	opts.ReconnectMin = 50 * time.Millisecond
-	opts.ReconnectMax = time.Second
+	srv := xmpptest.StartServer(t, &xmpptest.ServerConfig{StreamManagement: true})
+	d := &dialCounter{srv: srv, n: 1} // every later dial is refused
 	disconnected := make(chan struct{}, 1)
-	opts.OnEvent = func(ev Event) {
-		if ev.Kind == EventDisconnected {
-			select {
-			case disconnected <- struct{}{}:
-			default:
+	c := dialTest(t, srv, 0, func(o *Options) {
+		o.Dial = d.dial
+		o.ReconnectMin, o.ReconnectMax = 50*time.Millisecond, time.Second
+		o.OnEvent = func(ev Event) {
+			if ev.Kind == EventDisconnected {
+				select {
+				case disconnected <- struct{}{}:
+				default:
+				}
 			}
 		}
-	}
-	c, err := Dial(context.Background(), alice, opts)
-	if err != nil {
+	})
+	waitFor(t, c.sm.resumable, "<enabled/>")
+	if err := srv.Cut(c.JID()); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { c.Close() })
-	waitFor(t, c.sm.resumable, "<enabled/>")
-	fs.conn.Close() // cut; every later dial is refused
 	select {
 	case <-disconnected:
 	case <-time.After(5 * time.Second):
@@ -425,7 +387,6 @@ func TestCloseDuringReconnect(t *testing.T) {
 	if d := time.Since(start); d > 2*time.Second {
 		t.Errorf("Close took %v while reconnecting", d)
 	}
-	wait()
 }
 
 func TestBackoff(t *testing.T) {

@@ -33,8 +33,11 @@
 //
 // Hooks make it a scripted server for tests of error paths: OnElement
 // sees every element in both directions and may drop, delay or replace
-// it; Inject and InjectRaw write into a client's stream; Cut breaks a
-// connection; HandleIQ scripts the answer to an IQ. Close ends every
+// it (the negotiation included, so a test can offer other mechanisms,
+// refuse STARTTLS or bind a foreign address); Inject and InjectRaw write
+// into a client's stream, Flush waits until that is written, and Cut
+// breaks a connection; HandleIQ scripts the answer to an IQ. The SDK's
+// own error-path tests are written this way. Close ends every
 // session with a system-shutdown stream error and returns once all of the
 // Server's goroutines have exited. It is a test tool, not a production
 // server: it keeps nothing on disk and trusts its configuration.

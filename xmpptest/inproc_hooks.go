@@ -1,6 +1,7 @@
 package xmpptest
 
 import (
+	"context"
 	"slices"
 	"time"
 
@@ -19,7 +20,8 @@ type ElementEvent struct {
 	JID jid.JID
 	// Element is the element: a stanza, or a nonza such as <auth/> or
 	// <stream:features/>. Stream headers and closing tags are not
-	// elements and are not shown. The hook must not change it; to send
+	// elements and are not shown. A stream error from the client is
+	// shown, but ends the stream whatever the verdict. The hook must not change it; to send
 	// or handle something else, return it in Verdict.Replace.
 	Element *stanza.Element
 }
@@ -128,6 +130,32 @@ func (s *Server) InjectRaw(to jid.JID, b []byte) error {
 	}
 	ss.push(outItem{raw: slices.Clone(b)})
 	return nil
+}
+
+// Flush waits until everything queued for the client whose session is
+// bound to the full address to, up to now, has been written to its
+// connection: over DialPipe, read by the client. A test calls it between
+// InjectRaw and Cut to cut the stream right after the bytes it injected.
+// It returns ErrNoSession when no session is bound to to or the session
+// ends first, and ctx's error when ctx ends first.
+func (s *Server) Flush(ctx context.Context, to jid.JID) error {
+	done := make(chan struct{})
+	s.mu.Lock()
+	ss := s.sessionLocked(to)
+	if ss == nil {
+		s.mu.Unlock()
+		return ErrNoSession
+	}
+	ss.q.pushAlways(outItem{fn: func() { close(done) }})
+	s.mu.Unlock()
+	select {
+	case <-done:
+		return nil
+	case <-ss.quit:
+		return ErrNoSession
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // Cut closes the connection of the session bound to the full address to

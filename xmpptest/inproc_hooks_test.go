@@ -182,6 +182,58 @@ func TestServerInject(t *testing.T) {
 	}
 }
 
+// TestServerHookSeesClientStreamError: the stream error a client sends
+// when it gets bad input is shown to the hooks.
+func TestServerHookSeesClientStreamError(t *testing.T) {
+	srv := startServer(t, nil)
+	bob := mustLogin(t, srv, 1, "")
+	got := make(chan *stanza.StreamError, 1)
+	srv.OnElement(func(ev xmpptest.ElementEvent) xmpptest.Verdict {
+		if se, err := stanza.ParseStreamError(ev.Element); err == nil && ev.Dir == xmpptest.ClientToServer {
+			got <- se
+		}
+		return xmpptest.Verdict{}
+	})
+	if err := srv.InjectRaw(bob.JID(), []byte("<message><!-- hidden --></message>")); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case se := <-got:
+		if se.Condition != stanza.StreamRestrictedXML {
+			t.Errorf("client sent %v, want restricted-xml", se)
+		}
+	case <-time.After(waitTimeout):
+		t.Fatal("the hook saw no stream error")
+	}
+}
+
+// TestServerFlush: Flush returns once what was injected is written, so a
+// Cut after it ends the stream right after those bytes.
+func TestServerFlush(t *testing.T) {
+	srv := startServer(t, nil)
+	bob := mustLogin(t, srv, 1, "")
+	if err := srv.InjectRaw(bob.JID(), []byte("<message><body>hel")); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Flush(ctx(t), bob.JID()); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Cut(bob.JID()); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-bob.Done():
+		if !errors.Is(bob.Err(), io.ErrUnexpectedEOF) {
+			t.Errorf("bob ended with %v, want unexpected EOF", bob.Err())
+		}
+	case <-time.After(waitTimeout):
+		t.Fatal("bob still running")
+	}
+	if err := srv.Flush(ctx(t), bob.JID()); !errors.Is(err, xmpptest.ErrNoSession) {
+		t.Errorf("Flush after Cut: %v", err)
+	}
+}
+
 // TestServerCut cuts a connection: the client sees the connection end
 // without a closing tag, and the Server forgets the session at once,
 // telling those who saw its presence that it is gone.

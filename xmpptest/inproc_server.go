@@ -53,7 +53,7 @@ type ServerConfig struct {
 }
 
 // ErrNoSession is returned by the Server methods that act on a session
-// (Inject, InjectRaw, Cut) when no session is bound to the address.
+// (Inject, InjectRaw, Flush, Cut) when no session is bound to the address.
 var ErrNoSession = errors.New("xmpptest: no session bound to that address")
 
 // ErrServerClosed is returned by DialPipe and WaitSession once the Server
@@ -96,7 +96,7 @@ var ErrServerClosed = errors.New("xmpptest: server closed")
 //
 // Hooks let a test watch, drop, delay or rewrite any element, inject
 // stanzas or bytes, cut connections and script answers to IQs; see
-// OnElement, Inject, InjectRaw, Cut and HandleIQ.
+// OnElement, Inject, InjectRaw, Flush, Cut and HandleIQ.
 //
 // Its methods are safe for concurrent use.
 type Server struct {

@@ -370,6 +370,10 @@ func (ss *session) next() (*stanza.Element, error) {
 		}
 		ss.srv.log.Debug("in", "session", ss.id, "jid", ss.address().String(), "element", e.String())
 		if e.Name == (stanza.Name{Space: stanza.NSStream, Local: "error"}) {
+			// Shown to the hooks, so that a test sees which stream
+			// error the client sent; it ends the stream whatever
+			// they decide.
+			ss.srv.runHooks(ss, ClientToServer, e)
 			return nil, io.EOF
 		}
 		e2, ok := ss.srv.runHooks(ss, ClientToServer, e)

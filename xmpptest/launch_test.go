@@ -79,9 +79,19 @@ func children(pid int) []int {
 	return kids
 }
 
+// needRealServers skips a test that starts Prosody or ejabberd when
+// -short is given: each start takes a second or more.
+func needRealServers(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("starts real servers; run without -short")
+	}
+}
+
 // TestStartStop starts each server alone, checks what it offers and that
 // the accounts exist, and stops it.
 func TestStartStop(t *testing.T) {
+	needRealServers(t)
 	for _, l := range launchers {
 		t.Run(l.name, func(t *testing.T) {
 			t0 := time.Now()
@@ -101,6 +111,7 @@ func TestStartStop(t *testing.T) {
 // (ports, directories, Erlang node names, databases): each serves its own
 // accounts, and stopping one leaves the other working.
 func TestParallel(t *testing.T) {
+	needRealServers(t)
 	t0 := time.Now()
 	t.Run("group", func(t *testing.T) {
 		for _, l := range launchers {
@@ -137,6 +148,7 @@ func TestParallel(t *testing.T) {
 // TestCleanup checks that the test's cleanup alone stops the server and
 // removes its directory, and that ServerOptions.Accounts is honoured.
 func TestCleanup(t *testing.T) {
+	needRealServers(t)
 	for _, l := range launchers {
 		t.Run(l.name, func(t *testing.T) {
 			var s *RealServer
@@ -450,6 +462,7 @@ func login(s *RealServer, user, password string) error {
 // server binds it, as another process may: the launcher must notice that
 // the port is not the server's and start again on new ports.
 func TestLostPortRace(t *testing.T) {
+	needRealServers(t)
 	flavors := []*flavor{
 		{name: "prosody", find: findProsody, prepare: prepareProsody},
 		{name: "ejabberd", find: findEjabberd, prepare: prepareEjabberd, ready: ejabberdAccountsReady},
@@ -557,6 +570,7 @@ func TestStartFailure(t *testing.T) {
 // TestRegistrationFailure checks that an account the server's own tool
 // refuses fails the start, with the tool's message.
 func TestRegistrationFailure(t *testing.T) {
+	needRealServers(t)
 	for _, tc := range []struct {
 		fl    *flavor
 		extra string // an account the server refuses
