@@ -316,7 +316,10 @@ func (s *Server) Account(i int) Account { return s.accounts[i] }
 // DialPipe connects to the Server through net.Pipe, without a socket. Its
 // signature is that of stream.DialFunc, so that it can be given as the
 // Dial option of a client (the network and address are ignored). The
-// connection then negotiates exactly as over TCP.
+// connection then negotiates exactly as over TCP. Like a socket, the
+// client's end buffers what the Server writes (up to 256 KiB), so that
+// both may write at once; what the client writes waits until the Server
+// reads it.
 func (s *Server) DialPipe(ctx context.Context, network, addr string) (net.Conn, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -326,7 +329,7 @@ func (s *Server) DialPipe(ctx context.Context, network, addr string) (net.Conn, 
 		c.Close()
 		return nil, ErrServerClosed
 	}
-	return c, nil
+	return newPipeConn(c), nil
 }
 
 // acceptLoop accepts TCP connections on ln until it closes; direct says
