@@ -29,7 +29,7 @@ func checkGoroutines(t *testing.T) {
 }
 
 // ours returns the stacks of goroutines running code of the xmpp client
-// (not tests, not the fake server).
+// (not tests, not xmpptest.Server).
 func ours() string {
 	buf := make([]byte, 1<<20)
 	buf = buf[:runtime.Stack(buf, true)]
