@@ -43,6 +43,8 @@ type Client struct {
 	presMu       sync.Mutex
 	lastPresence *stanza.Element // the last broadcast presence we sent
 
+	features atomic.Pointer[stanza.Element] // of the current connection
+
 	// ctx is given to handlers and cancelled when the Client ends.
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -144,6 +146,7 @@ func newClient(account jid.JID, sess *stream.Session, o Options) *Client {
 	}
 	c.ctx, c.cancel = context.WithCancel(context.Background())
 	c.handlers.init()
+	c.features.Store(sess.Features)
 	now := time.Now().UnixNano()
 	c.lastRecv.Store(now)
 	c.lastSend.Store(now)
@@ -176,6 +179,19 @@ func (c *Client) JID() jid.JID {
 	c.jidMu.RLock()
 	defer c.jidMu.RUnlock()
 	return c.jid
+}
+
+// Features returns a copy of the stream features the server offered
+// after authentication on the current connection. Extension packages read
+// optional features there, such as roster versioning
+// (urn:xmpp:features:rosterver) or subscription pre-approval
+// (urn:xmpp:features:pre-approval). After a reconnection they are those of
+// the new connection.
+func (c *Client) Features() *stanza.Element {
+	if f := c.features.Load(); f != nil {
+		return f.Copy()
+	}
+	return stanza.NewElement(stanza.NSStream, "features")
 }
 
 func (c *Client) transport() stream.Transport {

@@ -254,3 +254,19 @@ func TestIntegrationResourceConflict(t *testing.T) {
 		}
 	})
 }
+
+// TestIntegrationFeatures: Features shows the stream features offered
+// after authentication; every server offers roster versioning there.
+func TestIntegrationFeatures(t *testing.T) {
+	forEachServer(t, func(t *testing.T, srv *server, _ map[uint16][]string) {
+		c := mustLogin(t, srv, 0, nil)
+		f := c.Features()
+		if f.Child("urn:ietf:params:xml:ns:xmpp-bind", "bind") == nil || f.Child("urn:xmpp:features:rosterver", "ver") == nil {
+			t.Errorf("features %s", f)
+		}
+		f.AddChild(stanza.NewElement("urn:x", "mine"))
+		if c.Features().Child("urn:x", "mine") != nil {
+			t.Error("Features returned the Client's own copy")
+		}
+	})
+}

@@ -117,6 +117,7 @@ func (c *Client) install(sess *stream.Session) stream.Transport {
 	c.tMu.Lock()
 	c.t = t
 	c.tMu.Unlock()
+	c.features.Store(sess.Features)
 	now := time.Now().UnixNano()
 	c.lastRecv.Store(now)
 	c.lastSend.Store(now)

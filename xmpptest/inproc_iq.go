@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 
 	"github.com/xmppkit/xmpp/jid"
 	"github.com/xmppkit/xmpp/stanza"
@@ -145,13 +146,25 @@ func (ss *session) discoItems(iq *stanza.IQ) (*stanza.Element, error) {
 }
 
 // rosterGet returns the roster (RFC 6121 section 2.2) and makes the
-// session an interested resource, which gets roster pushes.
-func (ss *session) rosterGet(*stanza.IQ) (*stanza.Element, error) {
+// session an interested resource, which gets roster pushes. A request with
+// a ver attribute uses roster versioning (section 2.6): when it names the
+// current version the result is empty, otherwise it is the whole roster
+// with its version (never the pushes in between, which section 2.6.3
+// allows), and the session's pushes carry versions from then on.
+func (ss *session) rosterGet(iq *stanza.IQ) (*stanza.Element, error) {
 	s := ss.srv
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ss.interested = true
 	q := stanza.NewElement(nsRoster, "query")
+	if v, ok := iq.Payload.LookupAttr("", "ver"); ok {
+		ss.versioned = true
+		cur := strconv.FormatUint(ss.acct.roster.ver, 10)
+		if v == cur {
+			return nil, nil
+		}
+		q.SetAttr("ver", cur)
+	}
 	for _, it := range ss.acct.roster.list() {
 		q.AddChild(it.element())
 	}

@@ -53,6 +53,7 @@ func (ss *session) negotiate() error {
 	if ss.srv.sm {
 		feats = append(feats, stanza.NewElement(nsSM, "sm"))
 	}
+	feats = append(feats, stanza.NewElement(nsRosterVer, "ver"))
 	ss.features(feats...)
 	return ss.bind()
 }

@@ -3,6 +3,7 @@ package xmpptest
 import (
 	"github.com/xmppkit/xmpp/jid"
 	"github.com/xmppkit/xmpp/stanza"
+	"strconv"
 )
 
 // routePresence handles a presence stanza from ss (RFC 6121 sections 3 and
@@ -241,6 +242,8 @@ func (s *Server) sendUnavailableLocked(a *account, contact jid.JID) {
 // session of a (RFC 6121 section 2.1.6): the item, or a removal when
 // there is none. Server.mu is held.
 func (s *Server) pushLocked(a *account, contact jid.JID) {
+	a.roster.ver++
+	ver := strconv.FormatUint(a.roster.ver, 10)
 	var item *stanza.Element
 	if it := a.roster.item(contact); it != nil {
 		item = it.element()
@@ -250,6 +253,9 @@ func (s *Server) pushLocked(a *account, contact jid.JID) {
 	for _, t := range a.resources {
 		if t.interested {
 			query := stanza.NewElement(nsRoster, "query").AddChild(item)
+			if t.versioned {
+				query.SetAttr("ver", ver)
+			}
 			t.send(stanza.NewIQ(stanza.IQSet, t.full, query).Element())
 		}
 	}

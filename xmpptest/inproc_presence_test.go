@@ -339,3 +339,44 @@ func TestServerRoster(t *testing.T) {
 		in.empty(t)
 	}
 }
+
+// TestServerRosterVersioning: the Server offers roster versioning (RFC
+// 6121 section 2.6); a get naming the current version gets an empty
+// result, an older one the whole roster with its version, and pushes to a
+// versioned session carry the new version.
+func TestServerRosterVersioning(t *testing.T) {
+	srv := startServer(t, nil)
+	alice := mustLogin(t, srv, 0, "")
+	ain := newInbox(alice)
+	if alice.Features().Child("urn:xmpp:features:rosterver", "ver") == nil {
+		t.Fatalf("no roster versioning in %s", alice.Features())
+	}
+	get := func(ver string) *stanza.Element {
+		t.Helper()
+		res, err := alice.Request(ctx(t), stanza.NewIQ(stanza.IQGet, jid.JID{}, stanza.NewElement("jabber:iq:roster", "query", stanza.A("ver", ver))))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Payload
+	}
+	q := get("")
+	if q == nil || q.Attr("ver") != "0" || q.NumChildren() != 0 {
+		t.Fatalf("first versioned get: %v", q)
+	}
+	if q := get("0"); q != nil {
+		t.Errorf("get with the current version: %s, want an empty result", q)
+	}
+	if err := rosterSet(t, alice, stanza.NewElement("jabber:iq:roster", "item", stanza.A("jid", "bob@localhost"))); err != nil {
+		t.Fatal(err)
+	}
+	if iq, ok := ain.next(t).(*stanza.IQ); !ok || iq.Payload.Attr("ver") != "1" || iq.Payload.Child("jabber:iq:roster", "item").Attr("jid") != "bob@localhost" {
+		t.Errorf("push %v, want bob's item at version 1", iq)
+	}
+	q = get("0")
+	if q == nil || q.Attr("ver") != "1" || q.NumChildren() != 1 {
+		t.Errorf("get with an old version: %v, want the roster at version 1", q)
+	}
+	if q := get("1"); q != nil {
+		t.Errorf("get with the current version: %s", q)
+	}
+}

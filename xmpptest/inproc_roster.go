@@ -11,6 +11,10 @@ import (
 // nsRoster is the namespace of the roster (RFC 6121 section 2).
 const nsRoster = "jabber:iq:roster"
 
+// nsRosterVer is the stream feature of roster versioning (RFC 6121
+// section 2.6.1).
+const nsRosterVer = "urn:xmpp:features:rosterver"
+
 // subState is the state of a presence subscription between a user and one
 // contact, from the user's side (RFC 6121 section 3 and Appendix A): the
 // nine states "None", "None + Pending Out", ..., "Both" are the valid
@@ -211,6 +215,9 @@ func (it *rosterItem) element() *stanza.Element {
 // a plain data structure: the Server guards it with its lock.
 type roster struct {
 	items map[jid.JID]*rosterItem
+	// ver counts the changes of the listed items: the roster version
+	// (RFC 6121 section 2.6), sent as its decimal string.
+	ver uint64
 }
 
 // state returns the subscription state with contact.

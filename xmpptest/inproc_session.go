@@ -82,6 +82,7 @@ type session struct {
 	priority   int8
 	presence   *stanza.Presence // the last available presence broadcast, from stamped
 	interested bool             // asked for the roster: gets roster pushes
+	versioned  bool             // asked with a roster version: pushes carry one
 	directed   map[jid.JID]bool // addresses sent directed available presence
 }
 

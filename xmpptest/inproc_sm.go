@@ -284,7 +284,7 @@ func (ss *session) resume(e *stanza.Element) bool {
 	s.stopHibernationLocked(old)
 	ss.full, ss.bound = old.full, true
 	ss.available, ss.priority, ss.presence = old.available, old.priority, old.presence
-	ss.interested, ss.directed = old.interested, old.directed
+	ss.interested, ss.versioned, ss.directed = old.interested, old.versioned, old.directed
 	old.bound = false
 	ss.acct.resources[ss.full.Resourcepart()] = ss
 	s.resumable[ss.sm.id] = ss

@@ -39,7 +39,10 @@ func (c *smClient) next() *stanza.Element {
 		e := c.read()
 		switch {
 		case e.Name == stanza.Name{Space: nsSM, Local: "r"}:
-			c.write(stanza.NewElement(nsSM, "a", stanza.A("h", strconv.FormatUint(uint64(c.h), 10))))
+			// The server may have closed the stream meanwhile (after
+			// an error it was told of later): a failed answer is for
+			// the next read to report.
+			_ = c.enc.Encode(stanza.NewElement(nsSM, "a", stanza.A("h", strconv.FormatUint(uint64(c.h), 10))))
 			continue
 		case e.Name.Space == stanza.NSClient:
 			c.h++
