@@ -9,8 +9,10 @@ import (
 	"io"
 	"math/rand/v2"
 	"net"
+	"net/netip"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/xmppkit/xmpp/stanza"
 )
@@ -113,6 +115,15 @@ func TLSConfig(cfg *tls.Config, domain string) *tls.Config {
 // STARTTLS SRV records by priority, weighted at random within a priority,
 // and the domain on port 5222 last.
 func lookupTargets(ctx context.Context, domain string, lookup LookupSRVFunc) []target {
+	// An IPv6 domainpart is bracketed (RFC 7622 section 3.2).
+	host := domain
+	if strings.HasPrefix(host, "[") && strings.HasSuffix(host, "]") {
+		host = host[1 : len(host)-1]
+	}
+	fallback := target{addr: net.JoinHostPort(host, "5222")}
+	if noSRV(domain) {
+		return []target{fallback}
+	}
 	if lookup == nil {
 		lookup = net.DefaultResolver.LookupSRV
 	}
@@ -153,7 +164,19 @@ func lookupTargets(ctx context.Context, domain string, lookup LookupSRVFunc) []t
 		}
 		i = j
 	}
-	return append(out, target{addr: net.JoinHostPort(domain, "5222")})
+	return append(out, fallback)
+}
+
+// noSRV reports whether domain is one that DNS is not asked about: an IP
+// literal, or localhost and its subdomains, which RFC 6761 section 6.3
+// keeps off the DNS (a query for them may wait seconds for no answer).
+func noSRV(domain string) bool {
+	d := strings.ToLower(strings.TrimSuffix(domain, "."))
+	if d == "localhost" || strings.HasSuffix(d, ".localhost") {
+		return true
+	}
+	_, err := netip.ParseAddr(strings.Trim(d, "[]"))
+	return err == nil
 }
 
 // pickWeighted chooses an index with probability proportional to its

@@ -131,3 +131,28 @@ func TestDeadlineIsContextError(t *testing.T) {
 		}
 	}
 }
+
+// TestNoSRVForLocalNames: localhost and IP literals are not looked up in
+// DNS (RFC 6761), where a query may wait seconds for no answer.
+func TestNoSRVForLocalNames(t *testing.T) {
+	asked := false
+	lookup := func(ctx context.Context, service, proto, name string) (string, []*net.SRV, error) {
+		asked = true
+		return "", nil, errors.New("no")
+	}
+	for domain, want := range map[string]string{
+		"localhost":       "localhost:5222",
+		"chat.localhost.": "chat.localhost.:5222",
+		"127.0.0.1":       "127.0.0.1:5222",
+		"[::1]":           "[::1]:5222",
+	} {
+		targets := lookupTargets(context.Background(), domain, lookup)
+		if asked || len(targets) != 1 || targets[0].addr != want {
+			t.Errorf("%s: asked DNS %t, targets %v", domain, asked, targets)
+		}
+	}
+	lookupTargets(context.Background(), "example.com", lookup)
+	if !asked {
+		t.Error("example.com not looked up")
+	}
+}
