@@ -1,0 +1,142 @@
+package presence
+
+import (
+	"context"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xmppkit/xmpp"
+	"github.com/xmppkit/xmpp/jid"
+	"github.com/xmppkit/xmpp/stanza"
+	"github.com/xmppkit/xmpp/xmpptest"
+)
+
+// dialAlice logs alice in to srv over net.Pipe.
+func dialAlice(t *testing.T, srv *xmpptest.Server) *xmpp.Client {
+	t.Helper()
+	a := srv.Account(0)
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	c, err := xmpp.Dial(ctx, a.JID(), &xmpp.Options{
+		Password: a.Password, Resource: "desk", Addr: srv.Addr(), Dial: srv.DialPipe, TLSConfig: srv.TLSConfig(),
+		KeepaliveInterval: -1, PingInterval: -1, CloseTimeout: time.Second,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// TestOnChangeMissed fills the queue of changes while the callback is
+// held and checks that the changes beyond the bound are counted in the
+// Missed field of the next one queued, while the Tracker's state stays
+// exact.
+func TestOnChangeMissed(t *testing.T) {
+	srv := xmpptest.StartServer(t, nil)
+	c := dialAlice(t, srv)
+	tr := NewTracker(c)
+	tr.mu.Lock()
+	tr.limit = 2
+	tr.mu.Unlock()
+	release := make(chan struct{})
+	got := make(chan Change, 10)
+	tr.OnChange(func(ch Change) {
+		got <- ch
+		if ch.JID.Resourcepart() == "1" {
+			<-release
+		}
+	})
+	bob := jid.MustParse("bob@localhost")
+	inject := func(res string) {
+		t.Helper()
+		from, _ := bob.WithResource(res)
+		p := &stanza.Presence{Header: stanza.Header{From: from, To: c.JID()}}
+		if err := srv.Inject(c.JID(), p.Element()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	next := func() Change {
+		t.Helper()
+		select {
+		case ch := <-got:
+			return ch
+		case <-time.After(10 * time.Second):
+			t.Fatal("no change")
+			return Change{}
+		}
+	}
+
+	inject("1")
+	if ch := next(); ch.JID.Resourcepart() != "1" {
+		t.Fatalf("first change from %s", ch.JID)
+	}
+	// 1 is held; 2 and 3 fill the queue; 4 and 5 are dropped.
+	for _, r := range []string{"2", "3", "4", "5"} {
+		inject(r)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for len(tr.Resources(bob)) != 5 {
+		if time.Now().After(deadline) {
+			t.Fatalf("resources %d", len(tr.Resources(bob)))
+		}
+		time.Sleep(time.Millisecond)
+	}
+	close(release)
+	for _, want := range []string{"2", "3"} {
+		if ch := next(); ch.JID.Resourcepart() != want || ch.Missed != 0 {
+			t.Fatalf("got %s missed %d, want %s", ch.JID, ch.Missed, want)
+		}
+	}
+	inject("6")
+	if ch := next(); ch.JID.Resourcepart() != "6" || ch.Missed != 2 {
+		t.Fatalf("got %s missed %d, want 6 with 2 missed", ch.JID, ch.Missed)
+	}
+}
+
+// TestNotifyLoopEnds checks that the goroutine calling the callbacks
+// ends with the Client.
+func TestNotifyLoopEnds(t *testing.T) {
+	srv := xmpptest.StartServer(t, nil)
+	c := dialAlice(t, srv)
+	tr := NewTracker(c)
+	tr.OnChange(func(Change) {})
+	tr.OnChange(func(Change) {}) // one goroutine for both
+	if n := notifyLoops(); n < 1 {
+		t.Fatalf("%d notify goroutines", n)
+	}
+	c.Close()
+	deadline := time.Now().Add(3 * time.Second)
+	for notifyLoops() != 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d notify goroutines left after Close", notifyLoops())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// notifyLoops counts the goroutines that Tracker.OnChange started.
+func notifyLoops() int {
+	buf := make([]byte, 1<<20)
+	buf = buf[:runtime.Stack(buf, true)]
+	return strings.Count(string(buf), "created by github.com/xmppkit/xmpp/presence.(*Tracker).OnChange")
+}
+
+// TestCompare checks the order of resources and the names of kinds.
+func TestCompare(t *testing.T) {
+	a := Resource{Priority: 1, Show: stanza.ShowDND, seq: 1}
+	b := Resource{Priority: 0, Show: stanza.ShowChat, seq: 2}
+	if compare(a, b) >= 0 {
+		t.Error("priority does not come first")
+	}
+	for _, k := range []ChangeKind{ChangeAvailable, ChangeUnavailable, ChangeError, 7} {
+		if k.String() == "" {
+			t.Errorf("%d has no name", k)
+		}
+	}
+	if ChangeKind(7).String() != "ChangeKind(7)" {
+		t.Error(ChangeKind(7).String())
+	}
+}
