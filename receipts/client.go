@@ -1,0 +1,62 @@
+package receipts
+
+import (
+	"context"
+
+	"github.com/xmppkit/xmpp"
+	"github.com/xmppkit/xmpp/jid"
+	"github.com/xmppkit/xmpp/stanza"
+)
+
+// AutoReply adds to c a message handler that answers receipt requests
+// with Ack, for the senders allow accepts. It never answers a message of
+// type error or groupchat, one without an id or a from address, or one
+// that itself carries a receipt (XEP-0184 section 5.4, against loops);
+// allow is asked only about the others. allow runs on c's dispatch
+// goroutine, so it must return quickly.
+//
+// allow decides who learns that we are online: see the package
+// documentation, which recommends allowing only contacts authorized to see
+// our presence. AutoReply panics if allow is nil, so that the choice is
+// always made in the code; a bot that answers everybody passes a function
+// that returns true.
+func AutoReply(c *xmpp.Client, allow func(from jid.JID) bool) {
+	if allow == nil {
+		panic("receipts: AutoReply: allow is nil")
+	}
+	c.HandleMessage(func(ctx context.Context, m *stanza.Message) {
+		if !deservesAck(m) || !allow(m.From) {
+			return
+		}
+		// Nothing to do about a failure: the Client is ending, or the
+		// stanza is queued for resumption.
+		_ = c.Send(ctx, Ack(m))
+	})
+}
+
+// deservesAck reports whether m asks for a receipt that may be sent.
+func deservesAck(m *stanza.Message) bool {
+	switch {
+	case m.Type == stanza.MessageError, m.Type == stanza.MessageGroupchat:
+		return false
+	case m.ID == "", m.From.IsZero():
+		return false
+	}
+	return Requested(m) && !isAck(m)
+}
+
+// Handle adds to c a message handler that calls h with the sender and
+// the acknowledged id of every receipt that arrives (not of type error).
+// It checks nothing else: whether the id is one of ours, and whether from
+// is the address the message went to, is for h to check. h runs on c's
+// dispatch goroutine, in arrival order, with the Client's context.
+func Handle(c *xmpp.Client, h func(ctx context.Context, from jid.JID, id string)) {
+	c.HandleMessage(func(ctx context.Context, m *stanza.Message) {
+		if m.Type == stanza.MessageError {
+			return
+		}
+		if id, ok := Received(m); ok {
+			h(ctx, m.From, id)
+		}
+	})
+}
