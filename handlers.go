@@ -26,6 +26,9 @@ type PresenceHandlerFunc func(ctx context.Context, p *stanza.Presence)
 // HandlerFunc handles any stanza; see HandleFallback.
 type HandlerFunc func(ctx context.Context, s stanza.Stanza)
 
+// EventHandlerFunc handles a connection event; see HandleEvent.
+type EventHandlerFunc func(ctx context.Context, ev Event)
+
 type iqKey struct {
 	typ          stanza.IQType
 	space, local string
@@ -38,6 +41,7 @@ type handlers struct {
 	builtin  map[iqKey]bool // keys whose handler is ours, replaceable
 	message  []MessageHandlerFunc
 	presence []PresenceHandlerFunc
+	events   []EventHandlerFunc
 	fallback HandlerFunc
 }
 
@@ -52,10 +56,12 @@ func (h *handlers) init() {
 }
 
 // item is one unit of work for the dispatcher: a stanza to hand to the
-// handlers, or a reply the reader could not send itself.
+// handlers, a reply the reader could not send itself, or a connection
+// event.
 type item struct {
 	s     stanza.Stanza
 	reply *stanza.Element
+	ev    *Event
 }
 
 // HandleIQ registers h for IQs of type typ (get or set) whose payload is
@@ -92,6 +98,20 @@ func (c *Client) HandlePresence(h PresenceHandlerFunc) {
 	c.handlers.presence = append(c.handlers.presence, h)
 }
 
+// HandleEvent adds h to the handlers of connection events (disconnected,
+// resumed, new session; see Event). Unlike Options.OnEvent, which the
+// reader calls at once, h runs on the dispatch goroutine in order with the
+// stanzas: an EventNewSession reaches it before any stanza of the new
+// session. So h may send and wait for answers, as extension packages do
+// to restore what a new session lost (fetch the roster again, enable
+// carbons), and, like a stanza handler, it delays the stanzas behind it.
+// All event handlers run, in the order they were added.
+func (c *Client) HandleEvent(h EventHandlerFunc) {
+	c.handlers.mu.Lock()
+	defer c.handlers.mu.Unlock()
+	c.handlers.events = append(c.handlers.events, h)
+}
+
 // HandleFallback sets the handler of messages and presence stanzas that no
 // other handler takes. It does not receive IQs: those without a handler
 // are answered with service-unavailable.
@@ -125,9 +145,23 @@ func (c *Client) dispatchLoop() {
 				continue
 			}
 			c.inHandler.Store(true)
-			c.dispatch(it.s)
+			if it.ev != nil {
+				c.dispatchEvent(*it.ev)
+			} else {
+				c.dispatch(it.s)
+			}
 			c.inHandler.Store(false)
 		}
+	}
+}
+
+// dispatchEvent runs the event handlers.
+func (c *Client) dispatchEvent(ev Event) {
+	c.handlers.mu.RLock()
+	hs := c.handlers.events
+	c.handlers.mu.RUnlock()
+	for _, h := range hs {
+		h(c.ctx, ev)
 	}
 }
 

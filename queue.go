@@ -33,6 +33,18 @@ func (q *queue) push(it item) bool {
 	return true
 }
 
+// pushAlways adds it even beyond the bound: for the few items, such as
+// connection events, that must not be lost and cannot be many.
+func (q *queue) pushAlways(it item) {
+	q.mu.Lock()
+	q.items = append(q.items, it)
+	q.mu.Unlock()
+	select {
+	case q.signal <- struct{}{}:
+	default:
+	}
+}
+
 // pop removes the oldest item, if any.
 func (q *queue) pop() (item, bool) {
 	q.mu.Lock()

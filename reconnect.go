@@ -14,7 +14,8 @@ import (
 // EventKind says what happened to a Client's connection.
 type EventKind int
 
-// Connection events, reported to Options.OnEvent.
+// Connection events, reported to Options.OnEvent and the handlers given to
+// HandleEvent.
 const (
 	// EventDisconnected: the connection broke; the Client is
 	// reconnecting. Err is the cause.
@@ -65,6 +66,12 @@ func (c *Client) emit(ev Event) {
 	c.opts.Logger.Info("connection event", "event", ev.Kind.String(), "error", ev.Err, "lost", len(ev.Lost))
 	if c.opts.OnEvent != nil {
 		c.opts.OnEvent(ev)
+	}
+	c.handlers.mu.RLock()
+	n := len(c.handlers.events)
+	c.handlers.mu.RUnlock()
+	if n > 0 {
+		c.queue.pushAlways(item{ev: &ev})
 	}
 }
 

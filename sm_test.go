@@ -400,3 +400,44 @@ func TestBackoff(t *testing.T) {
 		}
 	}
 }
+
+// TestHandleEvent: event handlers run on the dispatch goroutine, may
+// send and wait for an answer, and see EventNewSession before any stanza
+// of the new session.
+func TestHandleEvent(t *testing.T) {
+	checkGoroutines(t)
+	srv := xmpptest.StartServer(t, &xmpptest.ServerConfig{StreamManagement: true})
+	var enabled atomic.Int32
+	srv.OnElement(func(ev xmpptest.ElementEvent) xmpptest.Verdict {
+		e := ev.Element
+		switch {
+		case ev.Dir == xmpptest.ClientToServer && isSM(e, "resume"):
+			return xmpptest.Verdict{Replace: e.Copy().SetAttr("previd", "forgotten")}
+		case ev.Dir == xmpptest.ServerToClient && isSM(e, "enabled") && enabled.Add(1) == 2:
+			// The first stanza of the new session.
+			_ = srv.Inject(ev.JID, chat(jid.MustParse("bob@localhost/x"), ev.JID, "first"))
+		}
+		return xmpptest.Verdict{}
+	})
+	c := dialTest(t, srv, 0, nil)
+	seen := make(chan string, 8)
+	c.HandleEvent(func(ctx context.Context, ev Event) {
+		if ev.Kind == EventDisconnected {
+			// A request now may be answered by the new session, or
+			// fail with ErrSessionLost: the race is the caller's.
+			seen <- ev.Kind.String()
+			return
+		}
+		pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		seen <- fmt.Sprintf("%s, ping %v", ev.Kind, c.Ping(pctx, jid.JID{}))
+	})
+	c.HandleMessage(func(ctx context.Context, m *stanza.Message) { seen <- "message " + m.Body() })
+	waitFor(t, c.sm.resumable, "<enabled/>")
+	if err := srv.Cut(c.JID()); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"disconnected", "new session, ping <nil>", "message first"} {
+		expect(t, seen, want)
+	}
+}

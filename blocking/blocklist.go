@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/xmppkit/xmpp"
 	"github.com/xmppkit/xmpp/jid"
@@ -40,6 +41,7 @@ type Blocklist struct {
 	set     map[jid.JID]struct{}
 	loading int       // Loads in flight
 	pushes  []Command // applied while loading, replayed on each result
+	loaded  bool      // a Load succeeded: load again after a new session
 }
 
 // New returns an empty Blocklist of c's account and registers, on c, the
@@ -60,14 +62,37 @@ func New(c *xmpp.Client, opts *Options) *Blocklist {
 	b := &Blocklist{c: c, onChange: o.OnChange, log: o.Logger, set: make(map[jid.JID]struct{})}
 	c.HandleIQ(stanza.IQSet, NS, string(OpBlock), b.handlePush)
 	c.HandleIQ(stanza.IQSet, NS, string(OpUnblock), b.handlePush)
+	c.HandleEvent(b.event)
 	return b
+}
+
+// reloadTimeout bounds the Load after a new session.
+const reloadTimeout = 30 * time.Second
+
+// event loads the list again when the Client had to start a new session:
+// pushes sent meanwhile were lost, and the new session gets none until it
+// asks.
+func (b *Blocklist) event(ctx context.Context, ev xmpp.Event) {
+	b.mu.RLock()
+	loaded := b.loaded
+	b.mu.RUnlock()
+	if ev.Kind != xmpp.EventNewSession || !loaded {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, reloadTimeout)
+	defer cancel()
+	if err := b.Load(ctx); err != nil {
+		b.log.Warn("blocking: reload after a new session failed", "error", err)
+	}
 }
 
 // Load fetches the block list (see List) and makes it the Blocklist's
 // content. Pushes that arrive while the request is out are applied again
 // on top of its result, so that none is lost whatever the order in which
 // the result and the pushes are processed. On error the content stays as
-// it was. ctx bounds the wait.
+// it was. ctx bounds the wait. After a reconnection that started a new
+// session (xmpp.EventNewSession), a Blocklist that was loaded loads itself
+// again, on the Client's dispatch goroutine (failures are logged).
 func (b *Blocklist) Load(ctx context.Context) error {
 	b.mu.Lock()
 	b.loading++
@@ -79,6 +104,7 @@ func (b *Blocklist) Load(ctx context.Context) error {
 	defer b.mu.Unlock()
 	b.loading--
 	if err == nil {
+		b.loaded = true
 		b.set = make(map[jid.JID]struct{}, len(jids))
 		for _, j := range jids {
 			b.set[j] = struct{}{}

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"slices"
 	"testing"
+	"time"
 
+	"github.com/xmppkit/xmpp"
 	"github.com/xmppkit/xmpp/blocking"
 	"github.com/xmppkit/xmpp/jid"
 	"github.com/xmppkit/xmpp/stanza"
@@ -299,4 +301,50 @@ func TestNewTwice(t *testing.T) {
 		}
 	}()
 	blocking.New(c, nil)
+}
+
+// TestReloadAfterNewSession: when the Client could not resume its session,
+// a loaded Blocklist fetches the list again, since pushes sent meanwhile
+// were lost.
+func TestReloadAfterNewSession(t *testing.T) {
+	ctx := testCtx(t)
+	srv := xmpptest.StartServer(t, &xmpptest.ServerConfig{StreamManagement: true})
+	enabled := make(chan struct{}, 4)
+	srv.OnElement(func(ev xmpptest.ElementEvent) xmpptest.Verdict {
+		e := ev.Element
+		switch {
+		case ev.Dir == xmpptest.ClientToServer && e.Name == (stanza.Name{Space: "urn:xmpp:sm:3", Local: "resume"}):
+			return xmpptest.Verdict{Replace: e.Copy().SetAttr("previd", "forgotten")}
+		case ev.Dir == xmpptest.ServerToClient && e.Name == (stanza.Name{Space: "urn:xmpp:sm:3", Local: "enabled"}):
+			enabled <- struct{}{}
+		}
+		return xmpptest.Verdict{}
+	})
+	f := scriptBlocking(srv, jids("bob@localhost")...)
+	a := srv.Account(0)
+	c, err := xmpp.Dial(ctx, a.JID(), &xmpp.Options{Password: a.Password, Addr: srv.Addr(), Dial: srv.DialPipe, TLSConfig: srv.TLSConfig(), ReconnectMin: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	bl := blocking.New(c, nil)
+	if err := bl.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	<-enabled
+	// While the connection is down, the list changes on the server.
+	f.mu.Lock()
+	f.list = jids("carol@localhost")
+	f.interested = nil
+	f.mu.Unlock()
+	if err := srv.Cut(c.JID()); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for !slices.Equal(bl.List(), jids("carol@localhost")) {
+		if time.Now().After(deadline) {
+			t.Fatalf("list after a new session: %v", bl.List())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }

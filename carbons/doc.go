@@ -28,9 +28,9 @@
 // Discovering support (the urn:xmpp:carbons:2 and urn:xmpp:carbons:rules:0
 // disco features) is the caller's business: Enable simply fails with the
 // server's stanza error where carbons are not offered. Carbons are a
-// property of the session: after Options.OnEvent reports
-// xmpp.EventNewSession the server has forgotten them, and the application
-// must call Enable again (a resumed session keeps them). Forwarded
+// property of the session: after xmpp.EventNewSession the server has
+// forgotten them, and the application must call Enable again, from a
+// Client.HandleEvent handler (a resumed session keeps them). Forwarded
 // presence and IQ stanzas, which XEP-0297 allows but carbons never carry,
 // are refused by ParseForwarded. The XEP-0203 delay's reason text is
 // ignored. The older urn:xmpp:carbons:1 namespace is not supported.

@@ -10,8 +10,9 @@
 // Tracking: a Tracker follows the presence a Client receives and answers
 // which resources of a contact are online, with what show, status and
 // priority, which one is best, and reports each change to callbacks that
-// never hold up the Client. After the Client had to start a new session
-// (xmpp.EventNewSession), call Tracker.Reset.
+// never hold up the Client. When the Client had to start a new session
+// (xmpp.EventNewSession), the Tracker forgets what it knew (Reset) and
+// learns the current presence again from the server.
 //
 // Not covered: subscription management (RFC 6121 section 3: send
 // stanza.NewPresence with a subscription type; a Tracker ignores those);

@@ -40,8 +40,14 @@ type peer struct {
 // closes the Client when the test ends. It sends no presence.
 func connect(t *testing.T, tg *xmpptest.Target, dial stream.DialFunc, i int, res string) *peer {
 	t.Helper()
+	return connectWith(t, tg, dial, i, res, nil)
+}
+
+// connectWith is connect with the Options changed by change, if not nil.
+func connectWith(t *testing.T, tg *xmpptest.Target, dial stream.DialFunc, i int, res string, change func(*xmpp.Options)) *peer {
+	t.Helper()
 	a := tg.Account(i)
-	c, err := xmpp.Dial(ctx(t), a.JID(), &xmpp.Options{
+	opts := &xmpp.Options{
 		Password:          a.Password,
 		Resource:          res,
 		Addr:              tg.Addr,
@@ -50,7 +56,11 @@ func connect(t *testing.T, tg *xmpptest.Target, dial stream.DialFunc, i int, res
 		KeepaliveInterval: -1,
 		PingInterval:      -1,
 		CloseTimeout:      time.Second,
-	})
+	}
+	if change != nil {
+		change(opts)
+	}
+	c, err := xmpp.Dial(ctx(t), a.JID(), opts)
 	if err != nil {
 		t.Fatalf("%s: login as %s/%s: %v", tg.Name, a.User, res, err)
 	}

@@ -153,6 +153,11 @@ func NewTracker(c *xmpp.Client) *Tracker {
 		limit:    maxQueued,
 	}
 	c.HandlePresence(t.handle)
+	c.HandleEvent(func(_ context.Context, ev xmpp.Event) {
+		if ev.Kind == xmpp.EventNewSession {
+			t.Reset()
+		}
+	})
 	return t
 }
 
@@ -332,9 +337,9 @@ func (t *Tracker) Contacts() []jid.JID {
 }
 
 // Reset forgets everything, reporting a ChangeUnavailable with the bare
-// JID of each contact that had an available resource. Call it when the
-// Client had to start a new session (xmpp.EventNewSession, from
-// Options.OnEvent): presence that changed while the Client was
+// JID of each contact that had an available resource. The Tracker calls
+// it itself when the Client had to start a new session
+// (xmpp.EventNewSession): presence that changed while the Client was
 // disconnected never arrives, and the server sends the current presence
 // of the contacts again after the initial presence the Client resends.
 func (t *Tracker) Reset() {

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xmppkit/xmpp"
 	"github.com/xmppkit/xmpp/jid"
 	"github.com/xmppkit/xmpp/presence"
 	"github.com/xmppkit/xmpp/stanza"
@@ -411,4 +412,45 @@ func TestTrackerConcurrent(t *testing.T) {
 	alice.until(t, "the last presence", func() bool { return alice.tr.Available(jid.MustParse("dave@localhost")) })
 	close(stop)
 	wg.Wait()
+}
+
+// TestTrackerNewSession: when the Client had to start a new session, the
+// Tracker forgets what it knew (presence may have changed unseen) and
+// learns the contacts' presence again from the server.
+func TestTrackerNewSession(t *testing.T) {
+	srv := xmpptest.StartServer(t, &xmpptest.ServerConfig{StreamManagement: true})
+	enabled := make(chan jid.JID, 8)
+	srv.OnElement(func(ev xmpptest.ElementEvent) xmpptest.Verdict {
+		e := ev.Element
+		switch {
+		case ev.Dir == xmpptest.ClientToServer && e.Name == (stanza.Name{Space: "urn:xmpp:sm:3", Local: "resume"}):
+			// A session the server does not know: resumption fails.
+			return xmpptest.Verdict{Replace: e.Copy().SetAttr("previd", "forgotten")}
+		case ev.Dir == xmpptest.ServerToClient && e.Name == (stanza.Name{Space: "urn:xmpp:sm:3", Local: "enabled"}):
+			enabled <- ev.JID
+		}
+		return xmpptest.Verdict{}
+	})
+	alice := connectWith(t, srv.Target(), srv.DialPipe, 0, "desk", func(o *xmpp.Options) { o.ReconnectMin = time.Millisecond })
+	bob := login(t, srv, 1, "phone")
+	alice.available(t, "", "", 0)
+	bob.available(t, "", "", 0)
+	mutual(t, alice, bob)
+	for j := range enabled {
+		if j == alice.c.JID() {
+			break
+		}
+	}
+	if err := srv.Cut(alice.c.JID()); err != nil {
+		t.Fatal(err)
+	}
+	// Changes from the subscription may still be on their way: the
+	// Reset is the first unavailable from bob's bare JID.
+	for {
+		ch := alice.next(t)
+		if ch.Kind == presence.ChangeUnavailable && ch.JID == bob.bare() {
+			break
+		}
+	}
+	alice.expect(t, presence.ChangeAvailable, bob.c.JID())
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/xmppkit/xmpp"
 	"github.com/xmppkit/xmpp/jid"
@@ -31,10 +32,12 @@ type Options struct {
 	Items   []Item
 	// OnChange, if set, is called for every change of the roster, in
 	// order, with no lock held: it may read the Roster and send. It must
-	// not call Load. Changes from pushes are reported on the Client's
-	// dispatch goroutine, so a slow OnChange delays the next stanza.
+	// not call Load. Changes from pushes and from the reload after a new
+	// session are reported on the Client's dispatch goroutine, so a slow
+	// OnChange delays the next stanza.
 	OnChange func(Change)
-	// Logger receives dropped pushes (Debug); nil is silent.
+	// Logger receives dropped pushes (Debug) and a failed reload after a
+	// new session (Warn); nil is silent.
 	Logger *slog.Logger
 }
 
@@ -53,6 +56,7 @@ type Roster struct {
 	items   map[jid.JID]Item
 	loading int     // Loads in flight
 	held    []Query // pushes that came during a Load, applied after it
+	loaded  bool    // a Load succeeded: load again after a new session
 }
 
 // New returns the Roster of c and registers the handler of roster pushes
@@ -76,8 +80,29 @@ func New(c *xmpp.Client, opts *Options) *Roster {
 		r.items[it.JID] = it.clone()
 	}
 	c.HandleIQ(stanza.IQSet, NS, "query", r.push)
+	c.HandleEvent(r.event)
 	return r
 }
+
+// event loads the roster again when the Client had to start a new
+// session: pushes sent meanwhile were lost, and the new session gets none
+// until it asks.
+func (r *Roster) event(ctx context.Context, ev xmpp.Event) {
+	r.mu.RLock()
+	loaded := r.loaded
+	r.mu.RUnlock()
+	if ev.Kind != xmpp.EventNewSession || !loaded {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, reloadTimeout)
+	defer cancel()
+	if err := r.Load(ctx); err != nil {
+		r.log.Warn("roster: reload after a new session failed", "error", err)
+	}
+}
+
+// reloadTimeout bounds the Load after a new session.
+const reloadTimeout = 30 * time.Second
 
 // push handles a roster push.
 func (r *Roster) push(ctx context.Context, iq *stanza.IQ) (*stanza.Element, error) {
@@ -147,9 +172,10 @@ func (r *Roster) report(changes []Change) {
 // held are current (changes, if any, follow as pushes). The changes from
 // the items held before are reported to OnChange.
 //
-// Call Load after connecting, and again after a reconnection that
-// started a new session (xmpp.EventNewSession): pushes sent meanwhile
-// were lost.
+// Call Load once after connecting. After a reconnection that started a
+// new session (xmpp.EventNewSession), when pushes sent meanwhile were
+// lost, the Roster loads itself again, on the Client's dispatch goroutine
+// before the new session's stanzas (failures are logged).
 func (r *Roster) Load(ctx context.Context) error {
 	payload := stanza.NewElement(NS, "query")
 	r.mu.Lock()
@@ -170,6 +196,9 @@ func (r *Roster) Load(ctx context.Context) error {
 	var changes []Change
 	if err == nil && res.Payload != nil {
 		changes = r.replaceLocked(q)
+	}
+	if err == nil {
+		r.loaded = true
 	}
 	if r.loading == 0 {
 		for _, p := range r.held {

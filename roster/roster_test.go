@@ -296,3 +296,57 @@ func TestLoadReportsDifferences(t *testing.T) {
 		t.Errorf("changes %q, want %q", got, want)
 	}
 }
+
+// TestReloadAfterNewSession: when the Client could not resume its session,
+// the Roster loads itself again and reports what changed meanwhile.
+func TestReloadAfterNewSession(t *testing.T) {
+	srv := xmpptest.StartServer(t, &xmpptest.ServerConfig{StreamManagement: true})
+	// Resumption fails (it names a session the server does not know),
+	// and waits until hold is closed; enabled says that stream
+	// management is on, without which the Client would not reconnect.
+	hold := make(chan struct{})
+	enabled := make(chan struct{}, 4)
+	srv.OnElement(func(ev xmpptest.ElementEvent) xmpptest.Verdict {
+		e := ev.Element
+		switch {
+		case ev.Dir == xmpptest.ClientToServer && e.Name == (stanza.Name{Space: "urn:xmpp:sm:3", Local: "resume"}):
+			<-hold
+			return xmpptest.Verdict{Replace: e.Copy().SetAttr("previd", "forgotten")}
+		case ev.Dir == xmpptest.ServerToClient && e.Name == (stanza.Name{Space: "urn:xmpp:sm:3", Local: "enabled"}):
+			enabled <- struct{}{}
+		}
+		return xmpptest.Verdict{}
+	})
+	a := srv.Account(0)
+	lost := make(chan struct{})
+	phone, err := xmpp.Dial(ctx(t), a.JID(), &xmpp.Options{Password: a.Password, Dial: srv.DialPipe, TLSConfig: srv.TLSConfig(), Resource: "phone",
+		ReconnectMin: time.Millisecond, OnEvent: func(ev xmpp.Event) {
+			if ev.Kind == xmpp.EventDisconnected {
+				close(lost)
+			}
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { phone.Close() })
+	ch := newChanges()
+	r := roster.New(phone, &roster.Options{OnChange: ch.on})
+	if err := r.Load(ctx(t)); err != nil {
+		t.Fatal(err)
+	}
+	<-enabled
+	desk := roster.New(login(t, srv, 0, "desk"), nil)
+	// The phone's connection breaks; meanwhile the desk adds a contact,
+	// whose push the phone never gets.
+	if err := srv.Cut(phone.JID()); err != nil {
+		t.Fatal(err)
+	}
+	<-lost
+	if err := desk.Set(ctx(t), roster.Item{JID: jid.MustParse("dave@localhost"), Name: "Dave"}); err != nil {
+		t.Fatal(err)
+	}
+	close(hold)
+	if got := ch.wait(t, 1); got[0] != `+dave@localhost "Dave" none` {
+		t.Errorf("changes %q", got)
+	}
+}
