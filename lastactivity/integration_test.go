@@ -27,11 +27,6 @@ func TestServers(t *testing.T) {
 			switch {
 			case tg.Name == "xmpptest" && errors.Is(err, stanza.ErrServiceUnavailable):
 				return
-			case tg.Name == "prosody" && errors.Is(err, stanza.ErrServiceUnavailable):
-				// Uptime is mod_uptime, not mod_lastactivity, and the
-				// launcher's configuration does not load it.
-				t.Log("prosody: no uptime: mod_uptime is not loaded")
-				return
 			case tg.Name == "xmpptest":
 				t.Fatalf("Get = %+v, %v; want service-unavailable", got, err)
 			}

@@ -135,6 +135,8 @@ modules:
   mod_client_state: {}
   mod_disco: {}
   mod_last: {}
+  mod_mam:
+    default: always
   mod_offline: {}
   mod_ping: {}
   mod_privacy: {}
@@ -143,6 +145,8 @@ modules:
     plugins:
       - flat
       - pep
+  mod_register:
+    ip_access: trusted_network
   mod_roster:
     versioning: true
   mod_stream_mgmt:

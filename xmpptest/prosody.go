@@ -84,14 +84,16 @@ c2s_require_encryption = true
 allow_unencrypted_plain_auth = false
 authentication = "internal_plain"
 storage = "internal"
-allow_registration = false
+allow_registration = true
 smacks_hibernation_time = 300
+default_archive_policy = true
 
 modules_enabled = {
 	"roster"; "saslauth"; "tls"; "disco";
 	"smacks"; "ping"; "carbons"; "blocklist";
 	"vcard4"; "vcard_legacy"; "private"; "pep";
 	"csi_simple"; "version"; "time"; "lastactivity";
+	"uptime"; "mam"; "register";
 }
 modules_disabled = { "s2s"; "s2s_auth_certs" }
 
