@@ -83,6 +83,7 @@ func Dial(ctx context.Context, addr jid.JID, opts *Options) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	o.PreAuth = nil // the first connection only
 	c := newClient(addr, sess, o)
 	o.Logger.Info("connected", "jid", sess.JID.String(), "mechanism", sess.Mechanism)
 	return c, nil
@@ -122,7 +123,7 @@ func connectTo(ctx context.Context, addr jid.JID, o *Options, hostport string, d
 	return stream.Negotiate(ctx, t, &stream.Config{
 		JID: addr, Resource: o.Resource, SASL: sc, TLSConfig: o.TLSConfig,
 		InsecureAllowCleartext: o.InsecureAllowCleartext, Lang: o.Lang, Logger: o.Logger,
-		Resume: resume,
+		Resume: resume, PreAuth: o.PreAuth,
 	})
 }
 

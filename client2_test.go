@@ -15,6 +15,7 @@ import (
 	"github.com/xmppkit/xmpp/jid"
 	"github.com/xmppkit/xmpp/sasl"
 	"github.com/xmppkit/xmpp/stanza"
+	"github.com/xmppkit/xmpp/stream"
 	"github.com/xmppkit/xmpp/xmpptest"
 )
 
@@ -188,5 +189,34 @@ func TestUserReplacesPingResponder(t *testing.T) {
 	defer cancel()
 	if err := bob.Ping(ctx, alice.JID()); !errors.Is(err, stanza.ErrNotAllowed) {
 		t.Errorf("ping answered with %v", err)
+	}
+}
+
+// TestPreAuthFirstConnectionOnly: Options.PreAuth runs when Dial
+// connects, not when the Client reconnects.
+func TestPreAuthFirstConnectionOnly(t *testing.T) {
+	checkGoroutines(t)
+	srv := xmpptest.StartServer(t, &xmpptest.ServerConfig{StreamManagement: true})
+	var calls atomic.Int32
+	resumed := make(chan struct{}, 1)
+	c := dialTest(t, srv, 0, func(o *Options) {
+		o.PreAuth = func(context.Context, stream.Transport, *stanza.Element) error { calls.Add(1); return nil }
+		o.OnEvent = func(ev Event) {
+			if ev.Kind == EventResumed {
+				resumed <- struct{}{}
+			}
+		}
+	})
+	waitFor(t, c.sm.resumable, "stream management")
+	if err := srv.Cut(c.JID()); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-resumed:
+	case <-time.After(5 * time.Second):
+		t.Fatal("no resumption")
+	}
+	if n := calls.Load(); n != 1 {
+		t.Errorf("PreAuth ran %d times", n)
 	}
 }

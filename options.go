@@ -1,6 +1,7 @@
 package xmpp
 
 import (
+	"context"
 	"crypto/tls"
 	"io"
 	"log/slog"
@@ -86,6 +87,14 @@ type Options struct {
 	// sessions. It is called from the Client's reader goroutine: it must
 	// return quickly and must not wait for the Client.
 	OnEvent func(Event)
+
+	// PreAuth, if set, runs on the first connection only, once the
+	// stream is secured and before authentication, with the stream
+	// features offered then; it may exchange elements over the stream.
+	// It is for XEP-0077 in-band registration (see the register
+	// package): an account created there is the one Dial then logs in
+	// to. An error from it fails Dial.
+	PreAuth func(ctx context.Context, t stream.Transport, features *stanza.Element) error
 
 	// Logger receives lifecycle events (Info), dropped spoofed stanzas
 	// (Warn) and per-stanza events (Debug). nil is silent.

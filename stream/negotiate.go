@@ -49,6 +49,11 @@ type Config struct {
 	// of binding, when the server offers stream management. If the server
 	// refuses, a new session is bound and Session.ResumeErr says why.
 	Resume *Resume
+	// PreAuth, if set, runs once the stream is secured and before SASL,
+	// with the stream features offered then. It may exchange elements
+	// over t, as XEP-0077 in-band registration does. An error from it
+	// ends the negotiation (the stream is closed) and is returned.
+	PreAuth func(ctx context.Context, t Transport, features *stanza.Element) error
 }
 
 // Session is a negotiated stream, ready for stanzas.
@@ -96,6 +101,7 @@ type negotiator struct {
 	cfg       *Config
 	log       *slog.Logger
 	authed    bool
+	preAuthed bool
 	mech      string
 	resumeErr *ResumeError
 }
@@ -135,6 +141,13 @@ func (n *negotiator) run(ctx context.Context) (*Session, error) {
 			n.end(ctx)
 			return nil, ErrTLSRequired
 		case !n.authed:
+			if n.cfg.PreAuth != nil && !n.preAuthed {
+				n.preAuthed = true
+				if err := n.cfg.PreAuth(ctx, n.t, feats); err != nil {
+					n.end(ctx)
+					return nil, err
+				}
+			}
 			if err := n.authenticate(ctx, feats); err != nil {
 				return nil, err
 			}

@@ -296,3 +296,37 @@ func (c *rewriteConn) Read(p []byte) (int, error) {
 	c.pending = c.pending[n:]
 	return n, nil
 }
+
+// TestNegotiatePreAuth: PreAuth runs once, on the secured stream, before
+// SASL, with the features offered; its error ends the negotiation before
+// anything is authenticated.
+func TestNegotiatePreAuth(t *testing.T) {
+	srv := xmpptest.StartServer(t, nil)
+	calls := 0
+	sess, err := negotiate(t, srv, nil, func(c *stream.Config) {
+		c.PreAuth = func(ctx context.Context, tr stream.Transport, f *stanza.Element) error {
+			calls++
+			if tr.TLS() == nil || f.Child(sasl.NS, "mechanisms") == nil {
+				t.Errorf("PreAuth on TLS %v with features %s", tr.TLS(), f)
+			}
+			return nil
+		}
+	})
+	if err != nil || calls != 1 || sess == nil {
+		t.Fatalf("session %v, err %v, %d calls", sess, err, calls)
+	}
+
+	auths := fromClient(srv, "auth")
+	refuse := errors.New("no thanks")
+	_, err = negotiate(t, srv, nil, func(c *stream.Config) {
+		c.PreAuth = func(context.Context, stream.Transport, *stanza.Element) error { return refuse }
+	})
+	if !errors.Is(err, refuse) {
+		t.Errorf("err = %v", err)
+	}
+	select {
+	case a := <-auths:
+		t.Errorf("authenticated after PreAuth failed: %s", a)
+	default:
+	}
+}
