@@ -10,6 +10,13 @@
 // answer, accepted only from the address the request went to. Close ends
 // the stream and every goroutine the Client started.
 //
-// Packages in this module build on the Client for each protocol family;
-// the stream, sasl, stanza and jid packages are the layers below.
+// With stream management (XEP-0198, used whenever the server offers it) a
+// broken connection is resumed, or replaced by a new session with a report
+// of what may be lost; Options.OnEvent and HandleEvent tell of it.
+//
+// Packages in this module build on the Client for each protocol family,
+// through its public API only: roster, presence, blocking, privacy,
+// carbons, receipts, register, version, entitytime, lastactivity. The
+// stream, sasl, stanza and jid packages are the layers below; xmpptest
+// has an in-process server and launchers of real servers for tests.
 package xmpp
