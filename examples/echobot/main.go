@@ -1,6 +1,7 @@
-// Command echobot is a minimal XMPP bot: it answers every chat message
-// with the same text, accepts every subscription request (and asks for one
-// back, so that both sides see each other's presence), and shuts down
+// Command echobot is a small XMPP bot: it answers every chat message with
+// the same text, accepts every subscription request (and asks for one
+// back, so that both sides see each other's presence), sends delivery
+// receipts to its contacts, tells its software version, and shuts down
 // cleanly on SIGINT or SIGTERM: it sends unavailable presence and closes
 // the stream.
 //
@@ -23,7 +24,10 @@ import (
 
 	"github.com/xmppkit/xmpp"
 	"github.com/xmppkit/xmpp/jid"
+	"github.com/xmppkit/xmpp/receipts"
+	"github.com/xmppkit/xmpp/roster"
 	"github.com/xmppkit/xmpp/stanza"
+	"github.com/xmppkit/xmpp/version"
 )
 
 func main() {
@@ -52,18 +56,32 @@ func run(ctx context.Context, addr jid.JID, opts *xmpp.Options) error {
 		return err
 	}
 	defer c.Close()
+
+	// The roster says who the bot's contacts are; it follows pushes and
+	// reloads itself after a reconnection that lost the session.
+	contacts := roster.New(c, nil)
+	if err := contacts.Load(ctx); err != nil {
+		return err
+	}
+	// Everyone may subscribe; the bot asks back, so that both sides see
+	// each other's presence.
+	roster.HandleRequests(c, func(ctx context.Context, req roster.Request) {
+		_ = roster.Approve(ctx, c, req.From)
+		_ = roster.Subscribe(ctx, c, req.From)
+	})
+	// Delivery receipts go only to contacts who see our presence anyway
+	// (XEP-0184 section 8: receipts would tell others that we are online).
+	receipts.AutoReply(c, func(from jid.JID) bool {
+		it, ok := contacts.Item(from.Bare())
+		return ok && (it.Subscription == roster.From || it.Subscription == roster.Both)
+	})
+	version.Handle(c, version.Info{Name: "echobot", Version: "1.0"})
+
 	c.HandleMessage(func(ctx context.Context, m *stanza.Message) {
 		if m.Type != stanza.MessageChat || m.Body() == "" {
 			return
 		}
 		_ = c.Send(ctx, stanza.NewMessage(stanza.MessageChat, m.From, m.Body()))
-	})
-	c.HandlePresence(func(ctx context.Context, p *stanza.Presence) {
-		if p.Type != stanza.PresenceSubscribe {
-			return
-		}
-		_ = c.Send(ctx, stanza.NewPresence(stanza.PresenceSubscribed, p.From.Bare()))
-		_ = c.Send(ctx, stanza.NewPresence(stanza.PresenceSubscribe, p.From.Bare()))
 	})
 	if err := c.Send(ctx, stanza.NewPresence(stanza.PresenceAvailable, jid.JID{})); err != nil {
 		return err

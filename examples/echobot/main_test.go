@@ -7,7 +7,9 @@ import (
 
 	"github.com/xmppkit/xmpp"
 	"github.com/xmppkit/xmpp/jid"
+	"github.com/xmppkit/xmpp/receipts"
 	"github.com/xmppkit/xmpp/stanza"
+	"github.com/xmppkit/xmpp/version"
 	"github.com/xmppkit/xmpp/xmpptest"
 )
 
@@ -33,8 +35,17 @@ func TestEchoBot(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	echoes := make(chan string, 1)
-	c.HandleMessage(func(ctx context.Context, m *stanza.Message) { echoes <- m.Body() })
+	echoes := make(chan string, 4)
+	acks := make(chan string, 4)
+	var botFull jid.JID // the bot's resource, learnt from its receipt
+	c.HandleMessage(func(ctx context.Context, m *stanza.Message) {
+		if id, ok := receipts.Received(m); ok {
+			botFull = m.From
+			acks <- id
+		} else if m.Body() != "" {
+			echoes <- m.Body()
+		}
+	})
 	presences := make(chan stanza.PresenceType, 4)
 	c.HandlePresence(func(ctx context.Context, p *stanza.Presence) { presences <- p.Type })
 
@@ -70,6 +81,28 @@ func TestEchoBot(t *testing.T) {
 		case <-ctx.Done():
 			t.Fatalf("subscription: subscribed still expected %v, subscribe %v", wantSubscribed, wantSubscribe)
 		}
+	}
+
+	// Now a contact: a receipt comes with the echo.
+	m := stanza.NewMessage(stanza.MessageChat, bot.JID(), "with a receipt")
+	receipts.Request(m)
+	if err := c.Send(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case id := <-acks:
+		if id != m.ID {
+			t.Errorf("receipt for %q, want %q", id, m.ID)
+		}
+	case <-ctx.Done():
+		t.Fatal("no receipt")
+	}
+	if got := <-echoes; got != "with a receipt" {
+		t.Errorf("echo %q", got)
+	}
+	// IQs go to a full JID: the bot's server answers those to its bare JID.
+	if info, err := version.Get(ctx, c, botFull); err != nil || info.Name != "echobot" {
+		t.Errorf("version %+v, %v", info, err)
 	}
 
 	stopBot() // what SIGINT does
