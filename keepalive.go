@@ -2,6 +2,7 @@ package xmpp
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/xmppkit/xmpp/jid"
@@ -71,11 +72,24 @@ func (c *Client) timerCtx() (context.Context, context.CancelFunc) {
 	return context.WithTimeout(c.ctx, c.opts.PingTimeout)
 }
 
-// sendAck answers an <r/> with our count.
+// sendAck answers an <r/> with our count. The count is read under the
+// write lock: a reconnection, which holds it, may have started a new
+// session since the server asked, and the old session's count written on
+// the new stream would acknowledge stanzas that stream never carried (the
+// server ends it with handled-count-too-high).
 func (c *Client) sendAck() {
 	ctx, cancel := c.timerCtx()
 	defer cancel()
-	_ = c.writeNonza(ctx, ackElement(c.sm.h()))
+	if err := c.lockWrite(ctx); err != nil {
+		return
+	}
+	defer c.unlockWrite()
+	t := c.transport()
+	if err := t.WriteElement(ctx, ackElement(c.sm.h())); err != nil {
+		c.connectionLost(t, fmt.Errorf("xmpp: send: %w", err))
+		return
+	}
+	c.lastSend.Store(time.Now().UnixNano())
 }
 
 // requestAck sends an <r/>.

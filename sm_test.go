@@ -441,3 +441,36 @@ func TestHandleEvent(t *testing.T) {
 		expect(t, seen, want)
 	}
 }
+
+// TestAckAfterNewSessionCountsNewStream: an <r/> answered while a
+// reconnection starts a new session is answered with the new stream's
+// count, not the old one's (which the server would take as acknowledging
+// stanzas it never sent, and end the stream).
+func TestAckAfterNewSessionCountsNewStream(t *testing.T) {
+	checkGoroutines(t)
+	srv := xmpptest.StartServer(t, &xmpptest.ServerConfig{StreamManagement: true})
+	acks := watch(srv, xmpptest.ClientToServer, func(e *stanza.Element) bool { return isSM(e, "a") })
+	c := dialTest(t, srv, 0, nil)
+	waitFor(t, c.sm.resumable, "<enabled/>")
+	if err := c.Ping(context.Background(), jid.JID{}); err != nil { // one stanza from the server
+		t.Fatal(err)
+	}
+	for len(acks) > 0 {
+		<-acks
+	}
+	// A reconnection holds the write lock while it installs a new session
+	// (simulated: the counts are reset as install does); the server's
+	// <r/> of the old stream is answered meanwhile.
+	c.wmu <- struct{}{}
+	done := make(chan struct{})
+	go func() { c.sendAck(); close(done) }()
+	time.Sleep(20 * time.Millisecond) // sendAck waits for the lock
+	c.sm.disable()
+	c.sm.enable()
+	c.sm.enabledBy(stanza.NewElement(nsSM, "enabled"))
+	<-c.wmu
+	<-done
+	if a := next(t, acks, "<a/>"); a.Attr("h") != "0" {
+		t.Errorf("acknowledged h=%s on the new stream, want 0", a.Attr("h"))
+	}
+}

@@ -332,6 +332,10 @@ func TestReloadAfterNewSession(t *testing.T) {
 		t.Fatal(err)
 	}
 	<-enabled
+	// A round trip: the Client has read <enabled/> once the answer comes.
+	if err := c.Ping(ctx, jid.JID{}); err != nil {
+		t.Fatal(err)
+	}
 	// While the connection is down, the list changes on the server.
 	f.mu.Lock()
 	f.list = jids("carol@localhost")

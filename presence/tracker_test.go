@@ -441,6 +441,10 @@ func TestTrackerNewSession(t *testing.T) {
 			break
 		}
 	}
+	// A round trip: the Client has read <enabled/> once the answer comes.
+	if err := alice.c.Ping(ctx(t), jid.JID{}); err != nil {
+		t.Fatal(err)
+	}
 	if err := srv.Cut(alice.c.JID()); err != nil {
 		t.Fatal(err)
 	}

@@ -335,6 +335,10 @@ func TestReloadAfterNewSession(t *testing.T) {
 		t.Fatal(err)
 	}
 	<-enabled
+	// A round trip: the Client has read <enabled/> once the answer comes.
+	if err := phone.Ping(ctx(t), jid.JID{}); err != nil {
+		t.Fatal(err)
+	}
 	desk := roster.New(login(t, srv, 0, "desk"), nil)
 	// The phone's connection breaks; meanwhile the desk adds a contact,
 	// whose push the phone never gets.
