@@ -220,3 +220,17 @@ func TestPreAuthFirstConnectionOnly(t *testing.T) {
 		t.Errorf("PreAuth ran %d times", n)
 	}
 }
+
+func TestAdvertise(t *testing.T) {
+	checkGoroutines(t)
+	srv := xmpptest.StartServer(t, nil)
+	c := dialTest(t, srv, 0, nil)
+	if got := fmt.Sprint(c.Advertised()); got != "[urn:xmpp:ping]" {
+		t.Errorf("before: %s", got)
+	}
+	c.Advertise("urn:b", "urn:a", "urn:b", "")
+	c.Advertise("jabber:iq:version")
+	if got := fmt.Sprint(c.Advertised()); got != "[jabber:iq:version urn:a urn:b urn:xmpp:ping]" {
+		t.Errorf("after: %s", got)
+	}
+}

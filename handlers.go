@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/xmppkit/xmpp/stanza"
@@ -43,6 +44,7 @@ type handlers struct {
 	presence []PresenceHandlerFunc
 	events   []EventHandlerFunc
 	fallback HandlerFunc
+	features []string // advertised in service discovery, sorted
 }
 
 // init installs the built-in handlers: the XEP-0199 ping responder. A
@@ -110,6 +112,33 @@ func (c *Client) HandleEvent(h EventHandlerFunc) {
 	c.handlers.mu.Lock()
 	defer c.handlers.mu.Unlock()
 	c.handlers.events = append(c.handlers.events, h)
+}
+
+// Advertise adds namespaces to the features this Client supports, as
+// service discovery (XEP-0030) lists them: a package that answers a
+// protocol advertises its namespace when it starts answering, and the
+// disco package lists Advertised in its answers (and entity capabilities,
+// XEP-0115, hash them). Duplicates are ignored.
+func (c *Client) Advertise(namespaces ...string) {
+	c.handlers.mu.Lock()
+	defer c.handlers.mu.Unlock()
+	for _, ns := range namespaces {
+		if i, found := slices.BinarySearch(c.handlers.features, ns); !found && ns != "" {
+			c.handlers.features = slices.Insert(c.handlers.features, i, ns)
+		}
+	}
+}
+
+// Advertised returns the features given to Advertise, sorted, and those
+// of what the Client answers itself (XEP-0199 ping).
+func (c *Client) Advertised() []string {
+	c.handlers.mu.RLock()
+	defer c.handlers.mu.RUnlock()
+	out := slices.Clone(c.handlers.features)
+	if i, found := slices.BinarySearch(out, nsPing); !found {
+		out = slices.Insert(out, i, nsPing)
+	}
+	return out
 }
 
 // HandleFallback sets the handler of messages and presence stanzas that no

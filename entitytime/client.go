@@ -47,6 +47,7 @@ func Handle(c *xmpp.Client, now func() time.Time) {
 	if now == nil {
 		now = time.Now
 	}
+	c.Advertise(NS)
 	c.HandleIQ(stanza.IQGet, NS, "time", func(context.Context, *stanza.IQ) (*stanza.Element, error) {
 		return Element(now()), nil
 	})

@@ -6,9 +6,9 @@
 // own offset; Handle makes a Client answer. Parse and Element decode and
 // encode the <time/> payload for those who build IQs themselves.
 //
-// Covered: the whole of XEP-0202 2.0. Not covered: the obsolete
-// jabber:iq:time protocol of XEP-0090, and advertising urn:xmpp:time in
-// service discovery (the Client has no disco feature list yet). An offset
+// Covered: the whole of XEP-0202 2.0; Handle advertises urn:xmpp:time
+// (Client.Advertise) for service discovery. Not covered: the obsolete
+// jabber:iq:time protocol of XEP-0090. An offset
 // is all XEP-0202 tells, not a time zone: the result of Get is in a
 // time.FixedZone, with no daylight-saving rules.
 package entitytime

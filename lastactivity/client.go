@@ -49,6 +49,7 @@ func Handle(c *xmpp.Client, idle func() time.Duration) {
 	if idle == nil {
 		panic("lastactivity: Handle: nil idle func")
 	}
+	c.Advertise(NS)
 	c.HandleIQ(stanza.IQGet, NS, "query", func(context.Context, *stanza.IQ) (*stanza.Element, error) {
 		return Info{Elapsed: idle()}.Element(), nil
 	})

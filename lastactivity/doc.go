@@ -17,7 +17,7 @@
 // Info.Element decode and encode the <query/> payload for those who build
 // IQs themselves.
 //
-// Covered: XEP-0012 2.0. Not covered: XEP-0256 (last activity in
-// presence, deprecated), and advertising jabber:iq:last in service
-// discovery (the Client has no disco feature list yet).
+// Covered: XEP-0012 2.0; Handle advertises jabber:iq:last
+// (Client.Advertise) for service discovery. Not covered: XEP-0256 (last
+// activity in presence, deprecated).
 package lastactivity

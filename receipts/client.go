@@ -24,6 +24,7 @@ func AutoReply(c *xmpp.Client, allow func(from jid.JID) bool) {
 	if allow == nil {
 		panic("receipts: AutoReply: allow is nil")
 	}
+	c.Advertise(NS)
 	c.HandleMessage(func(ctx context.Context, m *stanza.Message) {
 		if !deservesAck(m) || !allow(m.From) {
 			return

@@ -24,8 +24,8 @@
 //
 // # Not covered
 //
-// Advertising urn:xmpp:receipts in service discovery (the Client has no
-// disco feature list yet) and discovering a contact's support before
+// AutoReply advertises urn:xmpp:receipts (Client.Advertise) for service
+// discovery. Not covered: discovering a contact's support before
 // requesting receipts, which XEP-0184 section 5.2 recommends for full
 // JIDs. Receipts prove delivery to a client, never that a human read the
 // message; a missing receipt proves nothing (XEP-0184 section 4), so a

@@ -42,6 +42,7 @@ func Handle(c *xmpp.Client, info Info) {
 	if info.Name == "" || info.Version == "" {
 		panic("version: Handle: Info.Name and Info.Version must be set")
 	}
+	c.Advertise(NS)
 	c.HandleIQ(stanza.IQGet, NS, "query", func(context.Context, *stanza.IQ) (*stanza.Element, error) {
 		return info.Element(), nil
 	})

@@ -8,8 +8,7 @@
 //
 // Covered: the whole of XEP-0092 1.1. The XEP says the operating system
 // must be something a user can choose not to disclose; Handle discloses it
-// only when Info.OS is set. Not covered: advertising jabber:iq:version in
-// service discovery (the Client has no disco feature list yet), and the
-// XEP's advice to prefer XEP-0115 Entity Capabilities for contacts whose
+// only when Info.OS is set; Handle also advertises jabber:iq:version
+// (Client.Advertise) for service discovery. Not covered: the XEP's advice to prefer XEP-0115 Entity Capabilities for contacts whose
 // presence we receive, which is the caller's decision.
 package version
