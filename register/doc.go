@@ -6,9 +6,10 @@
 // that Dial returns a Client of the new account. Get, ChangePassword and
 // Cancel work on a logged-in Client.
 //
-// Only the legacy fields of XEP-0077 are filled in; a server that asks for
-// a data form alone (XEP-0004) gets ErrFormOnly, and a form sent with the
-// fields is kept undecoded in Query.Form. Registration of accounts by an
+// The legacy fields of XEP-0077 are filled in, or, from a server that asks
+// with a data form only (section 4), the form's fields of the same names;
+// a form sent along with legacy fields is kept undecoded in Query.Form.
+// CAPTCHA forms (XEP-0158) are not solved. Registration of accounts by an
 // administrator, and registration with other services (gateways), are not
 // covered.
 package register

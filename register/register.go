@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/xmppkit/xmpp"
+	"github.com/xmppkit/xmpp/form"
 	"github.com/xmppkit/xmpp/jid"
 	"github.com/xmppkit/xmpp/stanza"
 	"github.com/xmppkit/xmpp/stream"
@@ -32,9 +33,6 @@ var (
 	ErrNotSupported = errors.New("register: the server does not offer in-band registration")
 	// ErrMalformed: a registration payload breaks XEP-0077.
 	ErrMalformed = errors.New("register: malformed payload")
-	// ErrFormOnly: the server asks for a data form (XEP-0004) and no
-	// legacy fields, which this package does not fill in yet.
-	ErrFormOnly = errors.New("register: the server asks for a data form only")
 	// ErrMissingField: the server asks for a field no value was given for.
 	ErrMissingField = errors.New("register: a field the server asks for has no value")
 )
@@ -140,8 +138,10 @@ func (q Query) Element() *stanza.Element {
 // extra holds values for other fields the server may ask for (email, name,
 // ...); a field the server asks for without a value fails with
 // ErrMissingField, before anything is sent. A server that does not offer
-// registration fails with ErrNotSupported; one that asks only for a data
-// form, with ErrFormOnly.
+// registration fails with ErrNotSupported. A server that asks with a data
+// form only (XEP-0077 section 4) gets it filled in from the same values,
+// by field var; a form that needs more (a CAPTCHA) fails with
+// ErrMissingField.
 func NewAccount(username, password string, extra map[string]string) func(context.Context, stream.Transport, *stanza.Element) error {
 	return func(ctx context.Context, t stream.Transport, features *stanza.Element) error {
 		if features.Child(NSFeature, "register") == nil {
@@ -155,12 +155,20 @@ func NewAccount(username, password string, extra map[string]string) func(context
 		if err != nil {
 			return err
 		}
-		if len(asked.Fields) == 0 && asked.Form != nil {
-			return ErrFormOnly
-		}
 		values := map[string]string{"username": username, "password": password}
 		for k, v := range extra {
 			values[k] = v
+		}
+		if len(asked.Fields) == 0 && asked.Form != nil {
+			sub, err := fillForm(asked.Form, values)
+			if err != nil {
+				return err
+			}
+			q := stanza.NewElement(NS, "query").AddChild(sub.Element())
+			if _, err := exchange(ctx, t, stanza.IQSet, q); err != nil {
+				return fmt.Errorf("register: %w", err)
+			}
+			return nil
 		}
 		var send Query
 		for _, f := range asked.Fields {
@@ -180,6 +188,38 @@ func NewAccount(username, password string, extra map[string]string) func(context
 		}
 		return nil
 	}
+}
+
+// fillForm answers a registration data form (XEP-0077 section 4) with
+// values by field var (username, password, email...): every field the
+// form marks required must have one, and the submission must pass the
+// form's own rules.
+func fillForm(e *stanza.Element, values map[string]string) (*form.Form, error) {
+	def, err := form.Parse(e)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
+	}
+	sub := def.Submit()
+	for _, fd := range def.Fields {
+		switch fd.Type {
+		case form.Hidden, form.Fixed:
+			continue
+		}
+		v, ok := values[fd.Var]
+		if !ok || v == "" {
+			if fd.Required {
+				return nil, fmt.Errorf("%w: %s", ErrMissingField, fd.Var)
+			}
+			continue
+		}
+		if err := sub.SetString(fd.Var, v); err != nil {
+			return nil, fmt.Errorf("register: %w", err)
+		}
+	}
+	if err := form.Validate(def, sub); err != nil {
+		return nil, fmt.Errorf("register: %w", err)
+	}
+	return sub, nil
 }
 
 // exchange sends an IQ with payload over t before authentication and

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/xmppkit/xmpp/stanza"
@@ -150,10 +151,36 @@ func TestNewAccount(t *testing.T) {
 	if err := NewAccount("zed", "pw", nil)(ctx, s, offered); !errors.Is(err, ErrMissingField) || len(s.sent) != 1 {
 		t.Errorf("missing email: %v, %d sent", err, len(s.sent))
 	}
-	// A data form only.
-	s = &server{answer: fields(`<query xmlns='jabber:iq:register'><x xmlns='jabber:x:data' type='form'/></query>`)}
-	if err := NewAccount("zed", "pw", nil)(ctx, s, offered); !errors.Is(err, ErrFormOnly) {
-		t.Errorf("form only: %v", err)
+	// A data form only (XEP-0077 example 7): filled in by var.
+	formOnly := `<query xmlns='jabber:iq:register'><x xmlns='jabber:x:data' type='form'>
+	  <field type='hidden' var='FORM_TYPE'><value>jabber:iq:register</value></field>
+	  <field type='text-single' var='username'><required/></field>
+	  <field type='text-private' var='password'><required/></field>
+	  <field type='text-single' var='email'/>
+	  <field type='list-single' var='x-gender'><option><value>M</value></option><option><value>F</value></option></field>
+	</x></query>`
+	s = &server{answer: fields(formOnly)}
+	if err := NewAccount("zed", "pw", map[string]string{"x-gender": "F"})(ctx, s, offered); err != nil {
+		t.Fatalf("form only: %v", err)
+	}
+	sent := s.sent[1].FirstChild().FirstChild()
+	if sent == nil || sent.Attr("type") != "submit" {
+		t.Fatalf("sent %s", s.sent[1])
+	}
+	for _, want := range []string{"<value>jabber:iq:register</value>", "<value>zed</value>", "<value>pw</value>", "<value>F</value>"} {
+		if !strings.Contains(sent.String(), want) {
+			t.Errorf("submission %s lacks %s", sent, want)
+		}
+	}
+	// A required form field without a value; a value not among the
+	// options: nothing is sent.
+	s = &server{answer: fields(strings.Replace(formOnly, "var='email'/>", "var='email'><required/></field>", 1))}
+	if err := NewAccount("zed", "pw", nil)(ctx, s, offered); !errors.Is(err, ErrMissingField) || len(s.sent) != 1 {
+		t.Errorf("required email: %v, %d sent", err, len(s.sent))
+	}
+	s = &server{answer: fields(formOnly)}
+	if err := NewAccount("zed", "pw", map[string]string{"x-gender": "X"})(ctx, s, offered); err == nil || len(s.sent) != 1 {
+		t.Errorf("value outside the options: %v, %d sent", err, len(s.sent))
 	}
 	// No registration offered: nothing is sent.
 	s = &server{}
