@@ -1,0 +1,225 @@
+package mam
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+
+	"github.com/xmppkit/xmpp"
+	"github.com/xmppkit/xmpp/jid"
+	"github.com/xmppkit/xmpp/stanza"
+)
+
+// Options configures New. A nil *Options gives the defaults.
+type Options struct {
+	// Logger receives, at Warn level, results dropped because they came
+	// from the wrong sender for a query in progress (a leaked queryid
+	// being abused), and at Debug level those for no query in progress.
+	// nil is silent.
+	Logger *slog.Logger
+}
+
+// Client queries message archives over one xmpp.Client. It is made once
+// per xmpp.Client with New, which adds the message handler that collects
+// results; its methods are safe for concurrent use, and concurrent
+// queries do not see each other's results.
+type Client struct {
+	c   *xmpp.Client
+	log *slog.Logger
+
+	mu      sync.Mutex
+	queries map[string]*query // in progress, by queryid
+
+	// hookQuerying, if set, runs once a query's id is registered, just
+	// before the query is sent. Tests use it.
+	hookQuerying func(queryID string)
+}
+
+// query is the state of one query in progress.
+type query struct {
+	archive jid.JID // whose results count; zero for the account's own
+	max     int
+	ids     map[string]bool // non-nil when the query asked for these ids
+	results []Result
+	err     error // the first problem with the archive's results
+}
+
+// New returns a Client for archives reached through c, and adds to c the
+// message handler that collects the results of its queries. Call it once
+// per xmpp.Client, before querying: every Client made adds a handler,
+// and handlers cannot be removed.
+func New(c *xmpp.Client, opts *Options) *Client {
+	m := &Client{c: c, log: slog.New(slog.DiscardHandler), queries: make(map[string]*query)}
+	if opts != nil && opts.Logger != nil {
+		m.log = opts.Logger
+	}
+	c.HandleMessage(m.handle)
+	return m
+}
+
+// Page is one page of results and the <fin/> that ended it.
+type Page struct {
+	// Results are the archived messages of the page, in chronological
+	// order (the order the archive sent them), at most the page size.
+	Results []Result
+	// Fin says whether the page is the last (Complete) and where it lies
+	// (RSM.First, RSM.Last, and RSM.Count when the archive says).
+	Fin
+}
+
+// Fetch asks archive for one page of the messages q selects and waits for
+// it. archive is the archive's address: zero (or the account's bare JID)
+// for the account's own archive, a room's bare JID for a XEP-0045 room
+// archive. To get the next page, query again with After set to the
+// page's RSM.Last (or Before set to RSM.First when paging backward), or
+// use All.
+//
+// A result counts only if it comes from archive (for the account's own,
+// from no address or the account's bare JID), carries the random queryid
+// Fetch generated for this query, and arrives while the query is in
+// progress: anything else is dropped, so that nobody but the archive can
+// slip messages into the account's history.
+//
+// Fetch returns the archive's *stanza.Error if it refused the query
+// (errors.Is(err, stanza.ErrItemNotFound) for an After or Before UID it
+// does not have), an error wrapping ErrMalformed for results or a <fin/>
+// that do not decode, ErrOverflow if the archive sends more results than
+// the page size, ErrUnrequested if it ignored IDs, ErrInvalidQuery for a
+// query it cannot send, and the errors of xmpp.Client.Request: ctx's when
+// ctx ends first, xmpp.ErrClosed when the Client ends.
+//
+// Fetch must not be called from a handler running on the Client's
+// dispatch goroutine (a message, presence, IQ or event handler): results
+// arrive as messages, which that goroutine delivers only after the
+// handler returns, so Fetch would wait until ctx ends. Call it from
+// another goroutine.
+func (m *Client) Fetch(ctx context.Context, archive jid.JID, q Query) (Page, error) {
+	if err := q.validate(); err != nil {
+		return Page{}, err
+	}
+	queryID, qu := m.register(archive, q)
+	// Once Fetch returns, late results for this queryid are dropped.
+	defer m.forget(queryID)
+	if m.hookQuerying != nil {
+		m.hookQuerying(queryID)
+	}
+	res, err := m.c.Request(ctx, stanza.NewIQ(stanza.IQSet, archive, q.element(queryID)))
+	if err != nil {
+		return Page{}, fmt.Errorf("mam: fetch: %w", err)
+	}
+	fin, err := ParseFin(res.Payload)
+	if err != nil {
+		return Page{}, err
+	}
+	if !m.sawLast(queryID, fin) {
+		if err := m.drain(ctx); err != nil {
+			return Page{}, err
+		}
+	}
+	// After forget, no handler touches qu: its fields are ours.
+	m.forget(queryID)
+	if qu.err != nil {
+		return Page{}, qu.err
+	}
+	return Page{Results: qu.results, Fin: fin}, nil
+}
+
+// register starts a query to archive under a fresh random queryid.
+func (m *Client) register(archive jid.JID, q Query) (string, *query) {
+	qu := &query{archive: archive, max: q.pageSize()}
+	if archive == m.c.JID().Bare() {
+		qu.archive = jid.JID{}
+	}
+	if len(q.IDs) > 0 {
+		qu.ids = make(map[string]bool, len(q.IDs))
+		for _, id := range q.IDs {
+			qu.ids[id] = true
+		}
+	}
+	queryID := stanza.NewID()
+	m.mu.Lock()
+	m.queries[queryID] = qu
+	m.mu.Unlock()
+	return queryID, qu
+}
+
+// forget ends the query with queryID: its results are dropped from now on.
+func (m *Client) forget(queryID string) {
+	m.mu.Lock()
+	delete(m.queries, queryID)
+	m.mu.Unlock()
+}
+
+// handle is the message handler New adds: it passes each <result/>
+// payload to collect.
+func (m *Client) handle(_ context.Context, msg *stanza.Message) {
+	for _, p := range msg.Payloads {
+		if p.Name == (stanza.Name{Space: NS, Local: "result"}) {
+			m.collect(msg, p)
+		}
+	}
+}
+
+// collect adds a result to the query in progress it belongs to, if it
+// comes from that query's archive, and drops it otherwise.
+func (m *Client) collect(msg *stanza.Message, payload *stanza.Element) {
+	queryID := payload.Attr("queryid")
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	qu := m.queries[queryID]
+	if qu == nil {
+		m.log.Debug("mam: dropping a result for no query in progress", "from", msg.From.String(), "queryid", queryID)
+		return
+	}
+	if !m.fromArchive(qu, msg.From) {
+		m.log.Warn("mam: dropping a result from the wrong sender", "from", msg.From.String(),
+			"archive", qu.archive.String(), "queryid", queryID)
+		return
+	}
+	if qu.err != nil {
+		return // the query has failed already
+	}
+	if len(qu.results) >= qu.max {
+		qu.err = fmt.Errorf("%w: more than %d", ErrOverflow, qu.max)
+		return
+	}
+	r, err := ParseResult(payload)
+	switch {
+	case err != nil:
+		qu.err = err
+	case qu.ids != nil && !qu.ids[r.ID]:
+		qu.err = fmt.Errorf("%w: id %q", ErrUnrequested, r.ID)
+	default:
+		qu.results = append(qu.results, r)
+	}
+}
+
+// fromArchive reports whether a result from from may belong to qu: the
+// account's own archive speaks with no address or the account's bare JID
+// (which only its server can use), any other archive with its own
+// address.
+func (m *Client) fromArchive(qu *query, from jid.JID) bool {
+	if qu.archive.IsZero() {
+		return from.IsZero() || from == m.c.JID().Bare()
+	}
+	return from == qu.archive
+}
+
+// sawLast reports whether the last result the <fin/> names has been
+// collected already, which proves every result before it has been too
+// (the archive sends the results of a page in order, and the Client
+// dispatches messages in the order they arrived), or that the query has
+// failed anyway.
+func (m *Client) sawLast(queryID string, fin Fin) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	qu := m.queries[queryID]
+	if qu == nil {
+		return false
+	}
+	if qu.err != nil {
+		return true // failed: what is still queued no longer matters
+	}
+	return fin.RSM.Last != "" && len(qu.results) > 0 && qu.results[len(qu.results)-1].ID == fin.RSM.Last
+}

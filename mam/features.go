@@ -1,0 +1,64 @@
+package mam
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/xmppkit/xmpp/jid"
+	"github.com/xmppkit/xmpp/stanza"
+)
+
+// Features says which parts of XEP-0313 an archive advertises.
+type Features struct {
+	// MAM reports urn:xmpp:mam:2: the archive answers queries.
+	MAM bool
+	// Extended reports urn:xmpp:mam:2#extended: the archive also
+	// understands Query.IDs.
+	Extended bool
+}
+
+// Features asks archive (zero for the account's own, which is asked at
+// the account's bare JID, as XEP-0313 section 7.1 says) for its service
+// discovery information (XEP-0030 disco#info) and reports which MAM
+// features it lists. It returns the archive's *stanza.Error if it
+// refuses, and the errors of xmpp.Client.Request. An answer that is not a
+// disco#info query wraps ErrMalformed.
+func (m *Client) Features(ctx context.Context, archive jid.JID) (Features, error) {
+	to := archive
+	if to.IsZero() {
+		to = m.c.JID().Bare()
+	}
+	res, err := m.c.Request(ctx, stanza.NewIQ(stanza.IQGet, to, stanza.NewElement(nsDiscoInfo, "query")))
+	if err != nil {
+		return Features{}, fmt.Errorf("mam: features: %w", err)
+	}
+	if res.Payload == nil || res.Payload.Name != (stanza.Name{Space: nsDiscoInfo, Local: "query"}) {
+		return Features{}, fmt.Errorf("mam: features: %w", unexpected(res.Payload, nsDiscoInfo, "query"))
+	}
+	var f Features
+	for c := range res.Payload.Children() {
+		if c.Name != (stanza.Name{Space: nsDiscoInfo, Local: "feature"}) {
+			continue
+		}
+		switch c.Attr("var") {
+		case NS:
+			f.MAM = true
+		case NSExtended:
+			f.Extended = true
+		}
+	}
+	return f, nil
+}
+
+// IsResult reports whether m carries a MAM <result/> payload, valid or
+// not. An application's own message handler uses it to skip the result
+// wrappers, which Client collects: shown as messages they make no sense,
+// and one not from the archive must not be shown at all.
+func IsResult(m *stanza.Message) bool {
+	for _, p := range m.Payloads {
+		if p.Name == (stanza.Name{Space: NS, Local: "result"}) {
+			return true
+		}
+	}
+	return false
+}
