@@ -22,7 +22,6 @@ const (
 	// each archived message.
 	NSDelay = "urn:xmpp:delay"
 
-	nsData      = "jabber:x:data"
 	nsDiscoInfo = "http://jabber.org/protocol/disco#info"
 	nsPing      = "urn:xmpp:ping"
 )

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/xmppkit/xmpp/form"
 	"github.com/xmppkit/xmpp/jid"
 	"github.com/xmppkit/xmpp/rsm"
 	"github.com/xmppkit/xmpp/stanza"
@@ -84,37 +85,26 @@ func (q Query) element(queryID string) *stanza.Element {
 
 // queryForm builds the XEP-0004 form of a query: a submitted form with
 // the FORM_TYPE hidden field and one field per filter set, or nil when
-// no filter is set. It is a stand-in until the form package exists;
-// replace it with that package's encoder then.
+// no filter is set. Fields are untyped, as in a submission.
 func queryForm(q Query) *stanza.Element {
-	var fields []*stanza.Element
-	field := func(name string, values ...string) {
-		f := stanza.NewElement(nsData, "field", stanza.A("var", name))
-		for _, v := range values {
-			f.AddChild(stanza.NewElement(nsData, "value").AddText(v))
-		}
-		fields = append(fields, f)
+	f := form.New(form.TypeSubmit, NS)
+	set := func(v string, values ...string) {
+		f.Fields = append(f.Fields, form.Field{Var: v, Values: values})
 	}
 	if !q.With.IsZero() {
-		field("with", q.With.String())
+		set("with", q.With.String())
 	}
 	if !q.Start.IsZero() {
-		field("start", q.Start.UTC().Format(stampLayout))
+		set("start", q.Start.UTC().Format(stampLayout))
 	}
 	if !q.End.IsZero() {
-		field("end", q.End.UTC().Format(stampLayout))
+		set("end", q.End.UTC().Format(stampLayout))
 	}
 	if len(q.IDs) > 0 {
-		field("ids", q.IDs...)
+		set("ids", q.IDs...)
 	}
-	if len(fields) == 0 {
+	if len(f.Fields) == 1 { // FORM_TYPE alone
 		return nil
 	}
-	x := stanza.NewElement(nsData, "x", stanza.A("type", "submit"))
-	x.AddChild(stanza.NewElement(nsData, "field", stanza.A("var", "FORM_TYPE"), stanza.A("type", "hidden")).
-		AddChild(stanza.NewElement(nsData, "value").AddText(NS)))
-	for _, f := range fields {
-		x.AddChild(f)
-	}
-	return x
+	return f.Element()
 }
