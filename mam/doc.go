@@ -50,8 +50,7 @@
 // Archiving preferences (the <prefs/> element), archive metadata, the
 // 'before-id', 'after-id', 'include-groupchat' and custom form fields,
 // flipped pages, the form discovery query, the older urn:xmpp:mam:0 and
-// :1 namespaces, and XEP-0359 stanza ids on live messages. The query form
-// is built by a small helper until the XEP-0004 form package exists.
-// Servers and archives are trusted to page correctly: a page is checked
+// :1 namespaces, and XEP-0359 stanza ids on live messages (see the
+// stanzaid package). Servers and archives are trusted to page correctly: a page is checked
 // for its size, its senders and, with IDs, its ids, not for its order.
 package mam
