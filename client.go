@@ -85,6 +85,19 @@ func Dial(ctx context.Context, addr jid.JID, opts *Options) (*Client, error) {
 	}
 	o.PreAuth = nil // the first connection only
 	c := newClient(addr, sess, o)
+	// With stream management, return once the server has answered
+	// <enable/>: until then a broken connection cannot be resumed, and a
+	// Client that has just been returned should survive one.
+	if settled := c.sm.settled(); settled != nil {
+		select {
+		case <-settled:
+		case <-c.Done():
+			return nil, c.Err()
+		case <-ctx.Done():
+			c.Close()
+			return nil, fmt.Errorf("xmpp: dial: waiting for stream management: %w", ctx.Err())
+		}
+	}
 	o.Logger.Info("connected", "jid", sess.JID.String(), "mechanism", sess.Mechanism)
 	return c, nil
 }

@@ -29,6 +29,7 @@ type smState struct {
 	sinceReq  int           // stanzas sent since our last <r/>
 	room      chan struct{} // one slot: an ack freed room in the queue
 	lastReqNs int64         // when we last sent <r/>
+	answered  chan struct{} // closed when <enable/> is answered (or given up)
 }
 
 func newSMState() *smState { return &smState{room: make(chan struct{}, 1)} }
@@ -108,10 +109,30 @@ func (s *smState) h() uint32 {
 	return s.in
 }
 
+// settled returns a channel closed once the server has answered the last
+// <enable/> (or it was given up), or nil when none was sent.
+func (s *smState) settled() <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.answered
+}
+
+// answerLocked marks the last <enable/> as answered. s.mu is held.
+func (s *smState) answerLocked() {
+	if s.answered != nil {
+		select {
+		case <-s.answered:
+		default:
+			close(s.answered)
+		}
+	}
+}
+
 // enabledBy applies the server's <enabled/>.
 func (s *smState) enabledBy(e *stanza.Element) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.answerLocked()
 	s.active = true
 	s.in = 0
 	if r := e.Attr("resume"); r == "true" || r == "1" {
@@ -125,6 +146,8 @@ func (s *smState) enable() {
 	defer s.mu.Unlock()
 	s.enabled, s.active, s.id = true, false, ""
 	s.in, s.acked, s.unacked, s.sinceReq = 0, 0, nil, 0
+	s.answerLocked()
+	s.answered = make(chan struct{})
 }
 
 // disable forgets everything, after <failed/> or on a new session. It
@@ -135,6 +158,7 @@ func (s *smState) disable() []*stanza.Element {
 	lost := s.unacked
 	s.enabled, s.active, s.id = false, false, ""
 	s.in, s.acked, s.unacked, s.sinceReq = 0, 0, nil, 0
+	s.answerLocked()
 	return lost
 }
 

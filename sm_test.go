@@ -474,3 +474,30 @@ func TestAckAfterNewSessionCountsNewStream(t *testing.T) {
 		t.Errorf("acknowledged h=%s on the new stream, want 0", a.Attr("h"))
 	}
 }
+
+// TestDialWaitsForStreamManagement: Dial returns once <enable/> is
+// answered, so that the Client it returns can already resume; a server
+// that never answers fails Dial at its context's end.
+func TestDialWaitsForStreamManagement(t *testing.T) {
+	checkGoroutines(t)
+	srv := xmpptest.StartServer(t, &xmpptest.ServerConfig{StreamManagement: true})
+	var delay atomic.Int64
+	delay.Store(int64(200 * time.Millisecond))
+	srv.OnElement(func(ev xmpptest.ElementEvent) xmpptest.Verdict {
+		if ev.Dir == xmpptest.ServerToClient && isSM(ev.Element, "enabled") {
+			return xmpptest.Verdict{Delay: time.Duration(delay.Load())}
+		}
+		return xmpptest.Verdict{}
+	})
+	c := dialTest(t, srv, 0, nil)
+	if !c.sm.resumable() {
+		t.Error("Dial returned before <enabled/>")
+	}
+	delay.Store(int64(time.Hour))
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	opts := testOptions(srv, 1)
+	if _, err := Dial(ctx, srv.Account(1).JID(), opts); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Dial with <enabled/> never coming: %v", err)
+	}
+}
