@@ -367,7 +367,7 @@ func (c *Client) readFrom(t stream.Transport) error {
 // resumableAfter reports whether a connection that ended with err may be
 // resumed: the session allows it and the server did not end it on purpose.
 func (c *Client) resumableAfter(err error) bool {
-	if !c.sm.resumable() || err == io.EOF {
+	if !c.sm.reconnectable() || err == io.EOF {
 		return false
 	}
 	var se *stanza.StreamError
@@ -402,7 +402,7 @@ func (c *Client) connectionLost(t stream.Transport, cause error) {
 		c.lostT, c.lostCause = t, cause
 	}
 	c.lostMu.Unlock()
-	if !c.sm.resumable() {
+	if !c.sm.reconnectable() {
 		c.end(cause, false)
 	}
 	_ = t.Close()

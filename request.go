@@ -64,8 +64,8 @@ func (c *Client) SendElement(ctx context.Context, e *stanza.Element) error {
 		// A failed or abandoned write may have left part of a stanza on
 		// the wire: the connection is unusable.
 		c.connectionLost(t, fmt.Errorf("xmpp: send: %w", err))
-		if c.sm.resumable() {
-			return nil // queued; sent again after resumption
+		if c.sm.reconnectable() {
+			return nil // queued: sent again after resumption, or reported lost
 		}
 		return c.sendErr(err)
 	}

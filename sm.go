@@ -34,6 +34,16 @@ type smState struct {
 
 func newSMState() *smState { return &smState{room: make(chan struct{}, 1)} }
 
+// reconnectable reports whether the Client reconnects after a broken
+// connection: when it can resume, and when <enable/> was sent but not
+// answered yet (a new session then), since the application asked for a
+// Client that survives broken connections and the server offered it.
+func (s *smState) reconnectable() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.enabled && (!s.active || s.id != "")
+}
+
 // resumable reports whether a broken connection can be resumed.
 func (s *smState) resumable() bool {
 	s.mu.Lock()
@@ -177,6 +187,9 @@ func (s *smState) resumed(h uint32) ([]*stanza.Element, error) {
 func (s *smState) resumeRequest(session jid.JID) *stream.Resume {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.id == "" {
+		return nil // <enable/> unanswered: nothing to resume
+	}
 	return &stream.Resume{ID: s.id, JID: session, H: s.in}
 }
 

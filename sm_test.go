@@ -501,3 +501,52 @@ func TestDialWaitsForStreamManagement(t *testing.T) {
 		t.Errorf("Dial with <enabled/> never coming: %v", err)
 	}
 }
+
+// TestBreakBeforeEnabledStartsNewSession: a connection that breaks after a
+// new session sent <enable/> but before the server answered cannot be
+// resumed; the Client reconnects with another new session instead of
+// ending.
+func TestBreakBeforeEnabledStartsNewSession(t *testing.T) {
+	checkGoroutines(t)
+	srv := xmpptest.StartServer(t, &xmpptest.ServerConfig{StreamManagement: true})
+	var enabled atomic.Int32
+	held := make(chan jid.JID, 1)
+	srv.OnElement(func(ev xmpptest.ElementEvent) xmpptest.Verdict {
+		e := ev.Element
+		switch {
+		case ev.Dir == xmpptest.ClientToServer && isSM(e, "resume"):
+			return xmpptest.Verdict{Replace: e.Copy().SetAttr("previd", "forgotten")}
+		case ev.Dir == xmpptest.ServerToClient && isSM(e, "enabled") && enabled.Add(1) == 2:
+			held <- ev.JID // the new session's answer: never written
+			return xmpptest.Verdict{Delay: time.Hour}
+		}
+		return xmpptest.Verdict{}
+	})
+	events := make(chan EventKind, 8)
+	c := dialTest(t, srv, 0, func(o *Options) { o.OnEvent = func(ev Event) { events <- ev.Kind } })
+	if err := srv.Cut(c.JID()); err != nil {
+		t.Fatal(err)
+	}
+	j := <-held
+	if err := srv.Cut(j); err != nil {
+		t.Fatal(err)
+	}
+	var kinds []EventKind
+	for len(kinds) < 4 {
+		select {
+		case k := <-events:
+			kinds = append(kinds, k)
+		case <-c.Done():
+			t.Fatalf("Client ended: %v (events %v)", c.Err(), kinds)
+		case <-time.After(5 * time.Second):
+			t.Fatalf("events %v", kinds)
+		}
+	}
+	if fmt.Sprint(kinds) != "[disconnected new session disconnected new session]" {
+		t.Errorf("events %v", kinds)
+	}
+	waitFor(t, c.sm.resumable, "stream management on the third connection")
+	if err := c.Ping(context.Background(), jid.JID{}); err != nil {
+		t.Fatal(err)
+	}
+}
