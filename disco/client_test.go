@@ -61,18 +61,23 @@ func TestGetMalformed(t *testing.T) {
 	}
 }
 
-// TestGetServer asks the in-process server, which answers disco itself.
+// TestGetServer asks the in-process server, which answers disco itself:
+// for the server at its domain, for the account with no address (as
+// Prosody and ejabberd do, RFC 6120 section 10.3.3).
 func TestGetServer(t *testing.T) {
 	srv := xmpptest.StartServer(t, nil)
 	c := login(t, srv, 0)
-	info, err := disco.GetInfo(timeout(t), c, jid.JID{}, "")
+	info, err := disco.GetInfo(timeout(t), c, c.JID().Domain(), "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !info.HasIdentity("server", "im") || !reflect.DeepEqual(info.Features, srv.Features()) {
 		t.Errorf("GetInfo = %+v; want server/im and %v", info, srv.Features())
 	}
-	if _, err := disco.GetInfo(timeout(t), c, jid.JID{}, "nope"); !errors.Is(err, stanza.ErrItemNotFound) {
+	if info, err := disco.GetInfo(timeout(t), c, jid.JID{}, ""); err != nil || !info.HasIdentity("account", "registered") {
+		t.Errorf("GetInfo with no address = %+v, %v; want the account", info, err)
+	}
+	if _, err := disco.GetInfo(timeout(t), c, c.JID().Domain(), "nope"); !errors.Is(err, stanza.ErrItemNotFound) {
 		t.Errorf("unknown node: %v", err)
 	}
 }

@@ -135,9 +135,7 @@ modules:
   mod_client_state: {}
   mod_disco: {}
   mod_last: {}
-  mod_mam:
-    default: always
-  mod_offline: {}
+{MAM}  mod_offline: {}
   mod_ping: {}
   mod_privacy: {}
   mod_private: {}
@@ -181,6 +179,7 @@ func prepareEjabberd(ctx context.Context, s *RealServer, p programs) (*exec.Cmd,
 		"{KEY}", s.keyFile,
 		"{C2S}", c2s,
 		"{TLS}", tls,
+		"{MAM}", archive(!s.noArchive, "  mod_mam:\n    default: always\n"),
 	).Replace(ejabberdConfig)
 	confFile := filepath.Join(s.Dir, "ejabberd.yml")
 	if err := os.WriteFile(confFile, []byte(conf), 0o600); err != nil {

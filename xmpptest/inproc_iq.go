@@ -108,14 +108,16 @@ func (s *Server) serveIQ(ss *session, iq *stanza.IQ) {
 	}
 }
 
-// discoInfo answers disco#info (XEP-0030) for the server, or for the
-// sender's own account when addressed to its bare address.
+// discoInfo answers disco#info (XEP-0030) for the server when addressed
+// to its domain, and for the sender's own account when addressed to its
+// bare address or to no one (RFC 6120 section 10.3.3: a stanza without
+// 'to' is handled on behalf of the account), as Prosody and ejabberd do.
 func (ss *session) discoInfo(iq *stanza.IQ) (*stanza.Element, error) {
 	if iq.Payload.Attr("node") != "" {
 		return nil, stanza.NewError(stanza.ErrItemNotFound, "")
 	}
 	q := stanza.NewElement(nsDiscoInfo, "query")
-	if !iq.To.IsZero() && iq.To.Localpart() != "" {
+	if iq.To.IsZero() || iq.To.Localpart() != "" {
 		q.AddChild(stanza.NewElement(nsDiscoInfo, "identity", stanza.A("category", "account"), stanza.A("type", "registered")))
 		q.AddChild(stanza.NewElement(nsDiscoInfo, "feature", stanza.A("var", nsDiscoInfo)))
 		return q, nil

@@ -54,6 +54,8 @@ func launch(fl *flavor, progs programs, o *ServerOptions, cert *testCert) (_ *Re
 		RootCAs:  cert.pool,
 		Accounts: newAccounts(o.Accounts, testDomain),
 		Dir:      dir,
+
+		noArchive: o.NoArchive,
 	}
 	defer func() {
 		if err != nil {

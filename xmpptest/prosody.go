@@ -86,14 +86,13 @@ authentication = "internal_plain"
 storage = "internal"
 allow_registration = true
 smacks_hibernation_time = 300
-default_archive_policy = true
-
+{MAMPOLICY}
 modules_enabled = {
 	"roster"; "saslauth"; "tls"; "disco";
 	"smacks"; "ping"; "carbons"; "blocklist";
 	"vcard4"; "vcard_legacy"; "private"; "pep";
 	"csi_simple"; "version"; "time"; "lastactivity";
-	"uptime"; "mam"; "register";
+	"uptime"; "register";{MAM}
 }
 modules_disabled = { "s2s"; "s2s_auth_certs" }
 
@@ -115,6 +114,8 @@ func prepareProsody(ctx context.Context, s *RealServer, p programs) (*exec.Cmd, 
 		"{C2S}", c2s,
 		"{TLS}", tls,
 		"{DOMAIN}", s.Domain,
+		"{MAM}", archive(!s.noArchive, ` "mam";`),
+		"{MAMPOLICY}", archive(!s.noArchive, "default_archive_policy = true\n"),
 	).Replace(prosodyConfig)
 	confFile := filepath.Join(s.Dir, "prosody.cfg.lua")
 	if err := os.WriteFile(confFile, []byte(conf), 0o600); err != nil {
