@@ -366,13 +366,25 @@ func (c *Client) readFrom(t stream.Transport) error {
 
 // resumableAfter reports whether a connection that ended with err may be
 // resumed: the session allows it and the server did not end it on purpose.
+//
+// A stream error says the server ended the stream on purpose, except
+// not-well-formed and invalid-xml: the server could not read what it got,
+// and with stream management the Client carries on over a new connection
+// (resuming, or reporting what may be lost in a new session). Prosody
+// 0.12.3 sends not-well-formed after resuming a stream whose previous
+// connection broke at the wrong moment: mod_smacks moves the session to
+// the new connection but keeps feeding its bytes to the first connection's
+// parser (mod_c2s's session.data closure), whatever state that was left in.
 func (c *Client) resumableAfter(err error) bool {
 	if !c.sm.reconnectable() || err == io.EOF {
 		return false
 	}
 	var se *stanza.StreamError
+	if errors.As(err, &se) {
+		return se.Condition == stanza.StreamNotWellFormed || se.Condition == stanza.StreamInvalidXML
+	}
 	var syn *stanza.SyntaxError
-	return !errors.As(err, &se) && !errors.As(err, &syn)
+	return !errors.As(err, &syn)
 }
 
 // readFailed ends the Client after the reader stopped with err.
