@@ -103,6 +103,18 @@ func (p *chaosPeer) onEvent(ev Event) {
 // across resumptions (see the swap comment in runChaos).
 var strictOrder = map[string]bool{"prosody": true, "xmpptest": true}
 
+// exactlyOnce says which servers deliver each message once under the
+// chaos test's cuts. ejabberd 23.01 sometimes does not: a message it had
+// already routed is counted as unhandled in its <resumed h/>, so the
+// Client, as XEP-0198 says, sends it again and it arrives twice (one in
+// 5,000 in a run without its archive; 976 with mod_mam, see TestChaos).
+// For ejabberd up to maxServerDups are reported, not failed.
+var exactlyOnce = map[string]bool{"prosody": true, "xmpptest": true}
+
+// maxServerDups bounds the duplicates tolerated from a server that is not
+// exactlyOnce: 1% of one side's messages.
+const maxServerDups = 50
+
 // maxServerLag is how far behind later messages a message may arrive
 // from a server that does not keep order across resumptions.
 const maxServerLag = 10
@@ -229,16 +241,22 @@ func runChaos(t *testing.T, srv *server, perSide int) {
 
 	// Wait until everything that will arrive has arrived: every number is
 	// received or reported lost.
+	// Settled: every number arrived (once or more) or was reported lost.
 	settled := func() bool {
 		for i, p := range peers {
 			other := peers[1-i]
+			done := make(map[int]bool, perSide)
 			other.mu.Lock()
-			got := len(other.got)
+			for _, n := range other.got {
+				done[n] = true
+			}
 			other.mu.Unlock()
 			p.mu.Lock()
-			lost := len(p.lost)
+			for _, n := range p.lost {
+				done[n] = true
+			}
 			p.mu.Unlock()
-			if got+lost < perSide {
+			if len(done) < perSide {
 				return false
 			}
 		}
@@ -303,7 +321,8 @@ settle:
 		seen := make(map[int]bool)
 		for j, n := range got {
 			if seen[n] {
-				dups++
+				dups++ // a repeat: its order was judged the first time
+				continue
 			}
 			seen[n] = true
 			if j == 0 || n > got[j-1] {
@@ -355,6 +374,10 @@ settle:
 			// counted here; order and duplicates still are.
 			t.Logf("%s→%s: Prosody refused a resumed stream as not well-formed %d times; %d missing and %d reported lost but arrived are not counted", p.name, recv.name, unread, len(missing), len(falseLoss))
 			continue
+		}
+		if !exactlyOnce[srv.Name] && dups > 0 && dups <= maxServerDups {
+			t.Logf("%s→%s: %s delivered %d messages twice, after resumptions that counted them unhandled; reported, not failed", p.name, recv.name, srv.Name, dups)
+			dups = 0
 		}
 		if dups > 0 || disorder > 0 || len(missing) > 0 || len(falseLoss) > 0 {
 			t.Errorf("%s→%s: duplicates %d, out of order %d, missing %v, reported lost but arrived %v", p.name, recv.name, dups, disorder, head(missing), head(falseLoss))
