@@ -129,6 +129,7 @@ access_rules:
   trusted_network:
     allow: loopback
 modules:
+  mod_adhoc: {}
   mod_blocking: {}
   mod_caps: {}
   mod_carboncopy: {}
