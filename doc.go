@@ -16,9 +16,9 @@
 //
 // Packages in this module build on the Client for each protocol family,
 // through its public API only: roster, presence, blocking, privacy,
-// carbons, receipts, register, csi, form, disco, commands, mam, rsm, delay,
-// chatstates, stanzaid, correction, markers, hints, version, entitytime
-// and lastactivity (docs/extensions.md says how). The stream, sasl, stanza
-// and jid packages are the layers below; xmpptest has an in-process server
-// and launchers of real servers for tests.
+// carbons, receipts, register, csi, form, disco, commands, mam, rsm,
+// delay, chatstates, stanzaid, correction, markers, hints, version,
+// entitytime and lastactivity (docs/extensions.md says how). The stream,
+// sasl, stanza and jid packages are the layers below; xmpptest has an
+// in-process server and launchers of real servers for tests.
 package xmpp
