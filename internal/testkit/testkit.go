@@ -1,0 +1,88 @@
+// Package testkit holds the helpers that the extension packages' tests
+// share: logging a Client in to a test server and bounding waits. It
+// imports the root package and xmpptest, so the root package's own tests
+// (which xmpptest cannot import without a cycle) do not use it.
+package testkit
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/xmppkit/xmpp"
+	"github.com/xmppkit/xmpp/stanza"
+	"github.com/xmppkit/xmpp/xmpptest"
+)
+
+// WaitTimeout bounds every wait of a test.
+const WaitTimeout = 10 * time.Second
+
+// dialTimeout bounds a login to a real server, which may be slow to
+// answer on a loaded machine.
+const dialTimeout = 20 * time.Second
+
+// Login connects account i of the in-process srv as resource (the server
+// picks one if empty) over net.Pipe, and closes the Client when t ends.
+func Login(t testing.TB, srv *xmpptest.Server, i int, resource string) *xmpp.Client {
+	t.Helper()
+	return dial(t, srv.Account(i), dialTimeout, &xmpp.Options{Resource: resource, Dial: srv.DialPipe, TLSConfig: srv.TLSConfig()})
+}
+
+// LoginTarget connects account i of tg as resource over TCP, and closes
+// the Client when t ends.
+func LoginTarget(t testing.TB, tg *xmpptest.Target, i int, resource string) *xmpp.Client {
+	t.Helper()
+	return dial(t, tg.Account(i), dialTimeout, &xmpp.Options{Resource: resource, Addr: tg.Addr, TLSConfig: tg.TLSConfig()})
+}
+
+func dial(t testing.TB, a xmpptest.Account, d time.Duration, o *xmpp.Options) *xmpp.Client {
+	t.Helper()
+	o.Password = a.Password
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
+	c, err := xmpp.Dial(ctx, a.JID(), o)
+	if err != nil {
+		t.Fatalf("login as %s: %v", a.User, err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// Ctx returns a context that ends after WaitTimeout or when t ends.
+func Ctx(t testing.TB) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), WaitTimeout)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// Receive returns the next value from ch, failing t after WaitTimeout.
+func Receive[T any](t testing.TB, ch <-chan T, what string) T {
+	t.Helper()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(WaitTimeout):
+		t.Fatalf("timed out waiting for %s", what)
+		panic("unreachable")
+	}
+}
+
+// MustElement parses s or fails t.
+func MustElement(t testing.TB, s string) *stanza.Element {
+	t.Helper()
+	e, err := stanza.ParseElement(s)
+	if err != nil {
+		t.Fatalf("ParseElement(%s): %v", s, err)
+	}
+	return e
+}
+
+// MustMessage parses s as a message or fails t.
+func MustMessage(t testing.TB, s string) *stanza.Message {
+	t.Helper()
+	m, err := stanza.ParseMessage(MustElement(t, s))
+	if err != nil {
+		t.Fatalf("ParseMessage(%s): %v", s, err)
+	}
+	return m
+}
