@@ -311,7 +311,8 @@ func TestFeatures(t *testing.T) {
 	var asked atomic.Value
 	srv.HandleIQ(stanza.IQGet, "http://jabber.org/protocol/disco#info", "query", func(ctx context.Context, iq *stanza.IQ) (*stanza.Element, error) {
 		asked.Store(iq.To)
-		q := stanza.NewElement("http://jabber.org/protocol/disco#info", "query")
+		q := stanza.NewElement("http://jabber.org/protocol/disco#info", "query").AddChild(
+			stanza.NewElement("http://jabber.org/protocol/disco#info", "identity", stanza.A("category", "account"), stanza.A("type", "registered")))
 		for _, f := range []string{mam.NS, mam.NSExtended, "urn:xmpp:mam:1"} {
 			q.AddChild(stanza.NewElement("http://jabber.org/protocol/disco#info", "feature", stanza.A("var", f)))
 		}

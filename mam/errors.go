@@ -22,8 +22,7 @@ const (
 	// each archived message.
 	NSDelay = "urn:xmpp:delay"
 
-	nsDiscoInfo = "http://jabber.org/protocol/disco#info"
-	nsPing      = "urn:xmpp:ping"
+	nsPing = "urn:xmpp:ping"
 )
 
 var (

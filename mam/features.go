@@ -2,8 +2,10 @@ package mam
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
+	"github.com/xmppkit/xmpp/disco"
 	"github.com/xmppkit/xmpp/jid"
 	"github.com/xmppkit/xmpp/stanza"
 )
@@ -28,26 +30,14 @@ func (m *Client) Features(ctx context.Context, archive jid.JID) (Features, error
 	if to.IsZero() {
 		to = m.c.JID().Bare()
 	}
-	res, err := m.c.Request(ctx, stanza.NewIQ(stanza.IQGet, to, stanza.NewElement(nsDiscoInfo, "query")))
-	if err != nil {
+	info, err := disco.GetInfo(ctx, m.c, to, "")
+	switch {
+	case errors.Is(err, disco.ErrMalformed):
+		return Features{}, fmt.Errorf("mam: features: %w: %w", ErrMalformed, err)
+	case err != nil:
 		return Features{}, fmt.Errorf("mam: features: %w", err)
 	}
-	if res.Payload == nil || res.Payload.Name != (stanza.Name{Space: nsDiscoInfo, Local: "query"}) {
-		return Features{}, fmt.Errorf("mam: features: %w", unexpected(res.Payload, nsDiscoInfo, "query"))
-	}
-	var f Features
-	for c := range res.Payload.Children() {
-		if c.Name != (stanza.Name{Space: nsDiscoInfo, Local: "feature"}) {
-			continue
-		}
-		switch c.Attr("var") {
-		case NS:
-			f.MAM = true
-		case NSExtended:
-			f.Extended = true
-		}
-	}
-	return f, nil
+	return Features{MAM: info.HasFeature(NS), Extended: info.HasFeature(NSExtended)}, nil
 }
 
 // IsResult reports whether m carries a MAM <result/> payload, valid or
