@@ -2,7 +2,6 @@ package xmpp
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/xmppkit/xmpp/jid"
@@ -80,16 +79,7 @@ func (c *Client) timerCtx() (context.Context, context.CancelFunc) {
 func (c *Client) sendAck() {
 	ctx, cancel := c.timerCtx()
 	defer cancel()
-	if err := c.lockWrite(ctx); err != nil {
-		return
-	}
-	defer c.unlockWrite()
-	t := c.transport()
-	if err := t.WriteElement(ctx, ackElement(c.sm.h())); err != nil {
-		c.connectionLost(t, fmt.Errorf("xmpp: send: %w", err))
-		return
-	}
-	c.lastSend.Store(time.Now().UnixNano())
+	_ = c.writeNonzaOf(ctx, func() *stanza.Element { return ackElement(c.sm.h()) })
 }
 
 // requestAck sends an <r/>.

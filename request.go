@@ -95,6 +95,13 @@ func (c *Client) notePresence(e *stanza.Element) {
 
 // writeNonza writes an element that stream management does not count.
 func (c *Client) writeNonza(ctx context.Context, e *stanza.Element) error {
+	return c.writeNonzaOf(ctx, func() *stanza.Element { return e })
+}
+
+// writeNonzaOf is writeNonza of the element build makes once the write
+// lock is held, for a nonza that depends on state a reconnection (which
+// holds the lock) may change.
+func (c *Client) writeNonzaOf(ctx context.Context, build func() *stanza.Element) error {
 	ctx, stop := c.bound(ctx)
 	defer stop()
 	if err := c.lockWrite(ctx); err != nil {
@@ -102,7 +109,7 @@ func (c *Client) writeNonza(ctx context.Context, e *stanza.Element) error {
 	}
 	defer c.unlockWrite()
 	t := c.transport()
-	if err := t.WriteElement(ctx, e); err != nil {
+	if err := t.WriteElement(ctx, build()); err != nil {
 		if !errors.Is(err, stanza.ErrUnencodable) {
 			c.connectionLost(t, fmt.Errorf("xmpp: send: %w", err))
 		}

@@ -139,23 +139,21 @@ func (s *Server) InjectRaw(to jid.JID, b []byte) error {
 // It returns ErrNoSession when no session is bound to to or the session
 // ends first, and ctx's error when ctx ends first.
 func (s *Server) Flush(ctx context.Context, to jid.JID) error {
-	done := make(chan struct{})
 	s.mu.Lock()
 	ss := s.sessionLocked(to)
 	if ss == nil {
 		s.mu.Unlock()
 		return ErrNoSession
 	}
-	ss.q.pushAlways(outItem{fn: func() { close(done) }})
+	done := ss.flushMark()
 	s.mu.Unlock()
-	select {
-	case <-done:
-		return nil
-	case <-ss.quit:
-		return ErrNoSession
-	case <-ctx.Done():
-		return ctx.Err()
+	if err := ss.flushed(ctx, done); err != nil {
+		if err == errQuit {
+			return ErrNoSession
+		}
+		return err
 	}
+	return nil
 }
 
 // Cut closes the connection of the session bound to the full address to

@@ -182,13 +182,28 @@ func (ss *session) push(it outItem) {
 // flush waits until everything queued so far is written. It reports false
 // if the session ended first.
 func (ss *session) flush() bool {
+	return ss.flushed(context.Background(), ss.flushMark()) == nil
+}
+
+// flushMark queues a mark after what is queued so far and returns a
+// channel closed once the writer reaches it.
+func (ss *session) flushMark() <-chan struct{} {
 	done := make(chan struct{})
 	ss.q.pushAlways(outItem{fn: func() { close(done) }})
+	return done
+}
+
+// flushed waits for the mark done: it returns nil once the writer has
+// reached it, errQuit if the session ended first, ctx's error if ctx ended
+// first.
+func (ss *session) flushed(ctx context.Context, done <-chan struct{}) error {
 	select {
 	case <-done:
-		return true
+		return nil
 	case <-ss.quit:
-		return false
+		return errQuit
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }
 
