@@ -164,32 +164,33 @@ func runChaos(t *testing.T, srv *server, perSide int) {
 		p.arrivedCh = make(chan struct{}, 1)
 		p.up = make(chan struct{}, 1)
 		p.proxy = xmpptest.StartProxy(t, srv.Addr)
+		from := peers[1-i].name
 		c, err := login(t, srv, i, &Options{
 			Addr:         p.proxy.Addr(),
 			Resource:     "chaos",
 			ReconnectMin: 5 * time.Millisecond,
 			ReconnectMax: 200 * time.Millisecond,
-			OnEvent:      p.onEvent,
+		}, func(c *Client) {
+			c.HandleEvent(func(_ context.Context, ev Event) { p.onEvent(ev) })
+			c.HandleMessage(Route{}, func(ctx context.Context, m *stanza.Message) {
+				n, ok := chaosNumber(m.Body(), from)
+				if !ok {
+					return
+				}
+				p.mu.Lock()
+				p.got = append(p.got, n)
+				p.log = append(p.log, strconv.Itoa(n))
+				p.mu.Unlock()
+				select {
+				case p.arrivedCh <- struct{}{}:
+				default:
+				}
+			})
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
 		p.c = c
-		from := peers[1-i].name
-		c.HandleMessage(func(ctx context.Context, m *stanza.Message) {
-			n, ok := chaosNumber(m.Body(), from)
-			if !ok {
-				return
-			}
-			p.mu.Lock()
-			p.got = append(p.got, n)
-			p.log = append(p.log, strconv.Itoa(n))
-			p.mu.Unlock()
-			select {
-			case p.arrivedCh <- struct{}{}:
-			default:
-			}
-		})
 	}
 	defer func() {
 		for _, p := range peers {
@@ -413,11 +414,11 @@ func TestIntegrationHalfOpen(t *testing.T) {
 			PingInterval: 300 * time.Millisecond,
 			PingTimeout:  300 * time.Millisecond,
 			ReconnectMin: 10 * time.Millisecond,
-			OnEvent:      func(ev Event) { events <- ev },
-		})
-		bob := mustLogin(t, srv, 1, nil)
+		}, func(c *Client) { c.HandleEvent(func(_ context.Context, ev Event) { events <- ev }) })
 		got := make(chan string, 4)
-		bob.HandleMessage(func(ctx context.Context, m *stanza.Message) { got <- m.Body() })
+		bob := mustLogin(t, srv, 1, nil, func(c *Client) {
+			c.HandleMessage(Route{}, func(ctx context.Context, m *stanza.Message) { got <- m.Body() })
+		})
 		waitFor(t, alice.sm.resumable, "stream management")
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()

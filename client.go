@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"strings"
 	"sync"
@@ -17,11 +16,34 @@ import (
 	"github.com/xmppkit/xmpp/stream"
 )
 
-// Client is a connected, authenticated and bound XMPP client. Its methods
-// are safe for concurrent use.
+// Client is an XMPP client of one account. New builds it unconnected;
+// handlers are registered and extension packages attached to it; Connect
+// then connects, authenticates and binds a resource, and only from then
+// on is anything read from the server. Dial does New and Connect at once,
+// for a Client that needs nothing registered first.
+//
+// One goroutine reads the stream. IQ results go from it straight to the
+// Request waiting for them; every other stanza, and every connection
+// event, goes through a queue to one dispatch goroutine, which runs the
+// handlers one at a time in arrival order. The queue is bounded in
+// stanzas and bytes (Options.QueueStanzas, Options.QueueBytes): when it is
+// full the reader stops reading and TCP holds the server back, so a slow
+// handler costs neither a stanza nor a reconnection. Nothing the Client
+// calls back runs on the reader or under a lock, so a handler may Send,
+// Request or Close; while a handler waits on the Client (Request, Sync,
+// a Send waiting for acknowledgements) the reader goes on reading, up to
+// Options.QueueHardCap bytes, so that the answer can arrive.
+//
+// Handlers may be registered before Connect, so that none of the stanzas
+// the server sends at once misses its handler, and at any time after it;
+// they stay across reconnections. Messages and presence are routed by
+// type, payload and sender (see Route): a payload's owner claims it, and
+// the default handler gets what nobody claimed.
+//
+// Its methods are safe for concurrent use.
 type Client struct {
 	opts    Options
-	account jid.JID // the address given to Dial, for reconnecting
+	account jid.JID // the address given to New, for (re)connecting
 
 	jidMu sync.RWMutex
 	jid   jid.JID
@@ -32,7 +54,9 @@ type Client struct {
 	tMu sync.RWMutex
 	t   stream.Transport
 
-	handlers handlers
+	table    table
+	featMu   sync.Mutex
+	features []string // advertised in service discovery, sorted
 
 	pmu     sync.Mutex
 	pending map[string]*call
@@ -43,11 +67,17 @@ type Client struct {
 	presMu       sync.Mutex
 	lastPresence *stanza.Element // the last broadcast presence we sent
 
-	features atomic.Pointer[stanza.Element] // of the current connection
+	conn atomic.Pointer[stream.Session] // the current connection's negotiation
 
-	// ctx is given to handlers and cancelled when the Client ends.
+	// ctx is cancelled when the Client ends; hctx, derived from it, is
+	// the context handlers get.
 	ctx    context.Context
 	cancel context.CancelFunc
+	hctx   context.Context
+
+	lifeMu  sync.Mutex  // serializes Connect and the end
+	started atomic.Bool // Connect succeeded: the goroutines run; set under lifeMu
+	ended   bool
 
 	done      chan struct{} // closed when the Client ends
 	endOnce   sync.Once
@@ -57,7 +87,12 @@ type Client struct {
 	keepDone  chan struct{} // the keepalive loop has exited
 	shutDone  chan struct{} // the connection is closed after the end
 	ackNeeded chan struct{} // one slot: the server asked for an ack
-	inHandler atomic.Bool
+
+	inHandler    atomic.Bool   // a handler is running
+	dispatcher   atomic.Uint64 // the dispatch goroutine's number
+	handlerWaits atomic.Int32  // calls from handlers waiting on the server
+	waitChanged  chan struct{} // one slot: handlerWaits went up
+	paused       atomic.Bool   // the reader waits for room in the queue
 
 	lostMu    sync.Mutex
 	lostT     stream.Transport // the transport connectionLost closed
@@ -68,38 +103,152 @@ type Client struct {
 	keepalives atomic.Int64 // whitespace keepalives sent
 }
 
-// Dial connects to the server of addr's domain, negotiates TLS, SASL and a
-// resource, and returns the bound Client. ctx bounds the whole
+// New returns an unconnected Client for the account addr, configured by
+// opts (nil for the defaults; New copies them). Register handlers and
+// attach extension packages to it, then call Connect. Nothing is read from
+// the network before Connect, so no stanza the server sends at once
+// (offline messages, a roster push) can miss its handler.
+func New(addr jid.JID, opts *Options) *Client {
+	o := opts.withDefaults()
+	c := &Client{
+		opts:        o,
+		account:     addr,
+		jid:         addr,
+		wmu:         make(chan struct{}, 1),
+		pending:     make(map[string]*call),
+		queue:       newQueue(o.QueueStanzas, o.QueueBytes),
+		sm:          newSMState(),
+		done:        make(chan struct{}),
+		readDone:    make(chan struct{}),
+		dispDone:    make(chan struct{}),
+		keepDone:    make(chan struct{}),
+		shutDone:    make(chan struct{}),
+		ackNeeded:   make(chan struct{}, 1),
+		waitChanged: make(chan struct{}, 1),
+	}
+	c.ctx, c.cancel = context.WithCancel(context.Background())
+	c.hctx = context.WithValue(c.ctx, handlerKey{}, c)
+	c.table.init()
+	return c
+}
+
+// Dial returns a connected Client: New and Connect in one call, for a
+// Client that needs no handler registered before it connects. ctx bounds
+// the whole negotiation; it does not bound the Client's life (use Close).
+// Dial returns the errors of Connect.
+func Dial(ctx context.Context, addr jid.JID, opts *Options) (*Client, error) {
+	c := New(addr, opts)
+	if err := c.Connect(ctx); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// ErrNotConnected is returned by calls that need a connection on a Client
+// that has not connected yet.
+var ErrNotConnected = errors.New("xmpp: client not connected")
+
+// errConnected is returned by a second Connect.
+var errConnected = errors.New("xmpp: connect: already connected")
+
+// Connect connects to the server of the account's domain, negotiates TLS,
+// SASL and a resource, and starts reading. ctx bounds the whole
 // negotiation; it does not bound the Client's life (use Close). A stream
-// error with see-other-host is followed once.
+// error with see-other-host is followed once. With stream management,
+// Connect returns once the server has answered <enable/>. After a failed
+// Connect the Client stays unconnected and Connect may be called again;
+// after a successful one, and after Close, Connect fails.
 //
 // Errors: a *sasl.Failure for refused credentials (errors.Is(err,
 // sasl.ErrNotAuthorized)), *stanza.StreamError for a stream error,
 // stream.ErrTLSRequired for a server without TLS, a *stanza.Error for a
-// refused bind (errors.Is(err, stanza.ErrConflict)), and network errors.
-func Dial(ctx context.Context, addr jid.JID, opts *Options) (*Client, error) {
-	o := opts.withDefaults()
-	sess, err := connect(ctx, addr, &o, nil)
-	if err != nil {
-		return nil, err
+// refused bind (errors.Is(err, stanza.ErrConflict)), ErrClosed after
+// Close, and network errors.
+func (c *Client) Connect(ctx context.Context) error {
+	c.lifeMu.Lock()
+	switch {
+	case c.ended:
+		c.lifeMu.Unlock()
+		return c.closedErr()
+	case c.started.Load():
+		c.lifeMu.Unlock()
+		return errConnected
 	}
-	o.PreAuth = nil // the first connection only
-	c := newClient(addr, sess, o)
+	c.lifeMu.Unlock()
+	ctx, stop := c.bound(ctx)
+	defer stop()
+	// wmu keeps a concurrent Connect out while this one negotiates.
+	select {
+	case c.wmu <- struct{}{}:
+	case <-ctx.Done():
+		if c.ctx.Err() != nil {
+			return c.closedErr()
+		}
+		return fmt.Errorf("xmpp: connect: %w", ctx.Err())
+	}
+	sess, err := c.connectFirst(ctx)
+	c.unlockWrite()
+	if err != nil {
+		return err
+	}
 	// With stream management, return once the server has answered
 	// <enable/>: until then a broken connection cannot be resumed, and a
-	// Client that has just been returned should survive one.
+	// Client that has just connected should survive one.
 	if settled := c.sm.settled(); settled != nil {
 		select {
 		case <-settled:
-		case <-c.Done():
-			return nil, c.Err()
+		case <-c.done:
+			return c.closedErr()
 		case <-ctx.Done():
 			c.Close()
-			return nil, fmt.Errorf("xmpp: dial: waiting for stream management: %w", ctx.Err())
+			return fmt.Errorf("xmpp: connect: waiting for stream management: %w", ctx.Err())
 		}
 	}
-	o.Logger.Info("connected", "jid", sess.JID.String(), "mechanism", sess.Mechanism)
-	return c, nil
+	c.opts.Logger.Info("connected", "jid", sess.JID.String(), "mechanism", sess.Mechanism)
+	return nil
+}
+
+// connectFirst negotiates the first session and starts the Client's
+// goroutines on it. The caller holds the write lock.
+func (c *Client) connectFirst(ctx context.Context) (*stream.Session, error) {
+	if c.started.Load() {
+		return nil, errConnected
+	}
+	sess, err := connect(ctx, c.account, &c.opts, nil)
+	if err != nil {
+		if c.ctx.Err() != nil {
+			return nil, c.closedErr()
+		}
+		return nil, err
+	}
+	c.lifeMu.Lock()
+	defer c.lifeMu.Unlock()
+	if c.ended {
+		_ = sess.Transport.Close()
+		return nil, c.closedErr()
+	}
+	c.started.Store(true)
+	c.opts.PreAuth = nil // the first connection only
+	c.use(sess)
+	c.enableSM(sess)
+	go c.runLoop(sess.Transport)
+	go c.dispatchLoop()
+	go c.keepaliveLoop()
+	return sess, nil
+}
+
+// use makes sess the Client's connection.
+func (c *Client) use(sess *stream.Session) {
+	c.tMu.Lock()
+	c.t = sess.Transport
+	c.tMu.Unlock()
+	c.jidMu.Lock()
+	c.jid = sess.JID
+	c.jidMu.Unlock()
+	c.conn.Store(sess)
+	now := time.Now().UnixNano()
+	c.lastRecv.Store(now)
+	c.lastSend.Store(now)
 }
 
 // hostPort adds the default client port to a see-other-host value that
@@ -140,40 +289,8 @@ func connectTo(ctx context.Context, addr jid.JID, o *Options, hostport string, d
 	})
 }
 
-// newClient starts the goroutines of a Client on a negotiated session.
-func newClient(account jid.JID, sess *stream.Session, o Options) *Client {
-	c := &Client{
-		opts:      o,
-		account:   account,
-		jid:       sess.JID,
-		t:         sess.Transport,
-		wmu:       make(chan struct{}, 1),
-		pending:   make(map[string]*call),
-		queue:     newQueue(o.QueueSize),
-		sm:        newSMState(),
-		done:      make(chan struct{}),
-		readDone:  make(chan struct{}),
-		dispDone:  make(chan struct{}),
-		keepDone:  make(chan struct{}),
-		shutDone:  make(chan struct{}),
-		ackNeeded: make(chan struct{}, 1),
-	}
-	c.ctx, c.cancel = context.WithCancel(context.Background())
-	c.handlers.init()
-	c.features.Store(sess.Features)
-	now := time.Now().UnixNano()
-	c.lastRecv.Store(now)
-	c.lastSend.Store(now)
-	c.enableSM(sess)
-	go c.runLoop(sess.Transport)
-	go c.dispatchLoop()
-	go c.keepaliveLoop()
-	return c
-}
-
 // enableSM sends <enable/> on a new session when the server offers stream
-// management and the Options allow it. The caller holds the write lock or
-// runs before any other writer exists.
+// management and the Options allow it. The caller holds the write lock.
 func (c *Client) enableSM(sess *stream.Session) {
 	if c.opts.DisableStreamManagement || sess.Features.Child(stream.NSSM, "sm") == nil {
 		return
@@ -187,8 +304,9 @@ func (c *Client) enableSM(sess *stream.Session) {
 	}
 }
 
-// JID returns the full address the server bound for this Client. After a
-// reconnection that had to start a new session it may have changed.
+// JID returns the full address the server bound for this Client; before
+// Connect, the address given to New. After a reconnection that had to
+// start a new session it may have changed.
 func (c *Client) JID() jid.JID {
 	c.jidMu.RLock()
 	defer c.jidMu.RUnlock()
@@ -196,14 +314,14 @@ func (c *Client) JID() jid.JID {
 }
 
 // Features returns a copy of the stream features the server offered
-// after authentication on the current connection. Extension packages read
-// optional features there, such as roster versioning
-// (urn:xmpp:features:rosterver) or subscription pre-approval
-// (urn:xmpp:features:pre-approval). After a reconnection they are those of
-// the new connection.
+// after authentication on the current connection, or an empty
+// <stream:features/> before Connect. Extension packages read optional
+// features there, such as roster versioning (urn:xmpp:features:rosterver)
+// or subscription pre-approval (urn:xmpp:features:pre-approval). After a
+// reconnection they are those of the new connection.
 func (c *Client) Features() *stanza.Element {
-	if f := c.features.Load(); f != nil {
-		return f.Copy()
+	if s := c.conn.Load(); s != nil && s.Features != nil {
+		return s.Features.Copy()
 	}
 	return stanza.NewElement(stanza.NSStream, "features")
 }
@@ -218,11 +336,15 @@ func (c *Client) transport() stream.Transport {
 // because the connection ended for good; Err then says why.
 func (c *Client) Done() <-chan struct{} { return c.done }
 
-// Err returns why the Client ended: nil while it runs and after a Close
-// that went cleanly, otherwise an error wrapping ErrClosed and the cause.
+// Err returns why the Client ended: nil while it runs and after a Close,
+// otherwise an error wrapping ErrClosed and the cause (a
+// *stanza.StreamError, io.ErrUnexpectedEOF, ErrDeadConnection, ...).
 func (c *Client) Err() error {
 	select {
 	case <-c.done:
+		if c.cause == nil {
+			return nil
+		}
 		return c.closedErr()
 	default:
 		return nil
@@ -241,10 +363,11 @@ func (c *Client) closedErr() error {
 // to acknowledge what we sent; it sends </stream:stream>, waits up to
 // Options.CloseTimeout for the server to close its side, closes the
 // connection, and fails pending requests with ErrClosed. It returns once
-// the reader and keepalive goroutines have exited, and the dispatcher
-// too unless Close is called while a handler runs (from a handler, say):
-// that handler's context is cancelled and the dispatcher exits when it
-// returns. Close is idempotent and safe from any goroutine.
+// every goroutine of the Client has exited, the dispatcher included
+// (the handler running then gets its context cancelled, and Close waits
+// for it to return), except when Close is called from a handler: then
+// the dispatcher exits when that handler returns. Close is idempotent
+// and safe from any goroutine.
 func (c *Client) Close() error {
 	select {
 	case <-c.done:
@@ -255,7 +378,7 @@ func (c *Client) Close() error {
 	<-c.readDone
 	<-c.keepDone
 	<-c.shutDone
-	if !c.inHandler.Load() {
+	if !c.inHandler.Load() || goroutineID() != c.dispatcher.Load() {
 		<-c.dispDone
 	}
 	return nil
@@ -266,9 +389,19 @@ func (c *Client) Close() error {
 // connection; otherwise it closes the connection at once.
 func (c *Client) end(cause error, graceful bool) {
 	c.endOnce.Do(func() {
+		c.lifeMu.Lock()
+		c.ended = true
+		started := c.started.Load()
 		c.cause = cause
 		close(c.done)
+		c.lifeMu.Unlock()
 		c.cancel()
+		if !started {
+			for _, ch := range []chan struct{}{c.readDone, c.dispDone, c.keepDone, c.shutDone} {
+				close(ch)
+			}
+			return
+		}
 		if cause == nil {
 			c.opts.Logger.Info("closing", "jid", c.JID().String())
 		} else {
@@ -290,11 +423,12 @@ func (c *Client) flushAcks() {
 		return
 	}
 	for {
+		room := c.sm.roomSignal()
 		if n, _ := c.sm.pending(); n == 0 {
 			return
 		}
 		select {
-		case <-c.sm.room:
+		case <-room:
 		case <-ctx.Done():
 			return
 		}
@@ -321,218 +455,4 @@ func (c *Client) shutdown(graceful bool) {
 		}
 	}
 	_ = t.Close()
-}
-
-// runLoop is the one reader of the stream. It routes IQ results straight
-// to the waiting request and queues everything else for the dispatcher; it
-// never waits for a handler. When the connection breaks and the session
-// can be resumed, it reconnects and goes on reading.
-func (c *Client) runLoop(t stream.Transport) {
-	defer close(c.readDone)
-	for {
-		err := c.readFrom(t)
-		if cause := c.lostCauseOf(t); cause != nil {
-			err = cause // the read failed because we closed t, for this
-		}
-		select {
-		case <-c.done:
-			return // we were closing; the error is the connection going away
-		default:
-		}
-		if !c.resumableAfter(err) {
-			c.readFailed(err)
-			return
-		}
-		c.emit(Event{Kind: EventDisconnected, Err: err})
-		if t = c.reconnect(t); t == nil {
-			return
-		}
-	}
-}
-
-// readFrom reads and routes elements from t until it fails.
-func (c *Client) readFrom(t stream.Transport) error {
-	for {
-		e, err := t.ReadElement()
-		if err != nil {
-			return err
-		}
-		c.lastRecv.Store(time.Now().UnixNano())
-		if err := c.route(t, e); err != nil {
-			return err
-		}
-	}
-}
-
-// resumableAfter reports whether a connection that ended with err may be
-// resumed: the session allows it and the server did not end it on purpose.
-//
-// A stream error says the server ended the stream on purpose, except
-// not-well-formed and invalid-xml: the server could not read what it got,
-// and with stream management the Client carries on over a new connection
-// (resuming, or reporting what may be lost in a new session). Prosody
-// 0.12.3 sends not-well-formed after resuming a stream whose previous
-// connection broke at the wrong moment: mod_smacks moves the session to
-// the new connection but keeps feeding its bytes to the first connection's
-// parser (mod_c2s's session.data closure), whatever state that was left in.
-func (c *Client) resumableAfter(err error) bool {
-	if !c.sm.reconnectable() || err == io.EOF {
-		return false
-	}
-	var se *stanza.StreamError
-	if errors.As(err, &se) {
-		return se.Condition == stanza.StreamNotWellFormed || se.Condition == stanza.StreamInvalidXML
-	}
-	var syn *stanza.SyntaxError
-	return !errors.As(err, &syn)
-}
-
-// readFailed ends the Client after the reader stopped with err.
-func (c *Client) readFailed(err error) {
-	var syn *stanza.SyntaxError
-	switch {
-	case err == io.EOF:
-		// The server closed its stream: answer with ours and close.
-		c.end(ErrPeerClosed, true)
-	case errors.As(err, &syn):
-		ctx, cancel := context.WithTimeout(context.Background(), c.opts.CloseTimeout)
-		_ = c.writeNonza(ctx, (&stanza.StreamError{Condition: syn.Condition}).Element())
-		cancel()
-		c.end(err, true)
-	default:
-		c.end(err, false)
-	}
-}
-
-// connectionLost drops t after a failure seen outside the reader (a
-// write, a dead connection): the reader then sees t fail, and resumes or
-// ends the Client.
-func (c *Client) connectionLost(t stream.Transport, cause error) {
-	c.opts.Logger.Info("connection lost", "cause", cause)
-	c.lostMu.Lock()
-	if c.lostT != t {
-		c.lostT, c.lostCause = t, cause
-	}
-	c.lostMu.Unlock()
-	if !c.sm.reconnectable() {
-		c.end(cause, false)
-	}
-	_ = t.Close()
-}
-
-// lostCauseOf returns why connectionLost closed t, if it did.
-func (c *Client) lostCauseOf(t stream.Transport) error {
-	c.lostMu.Lock()
-	defer c.lostMu.Unlock()
-	if c.lostT == t {
-		return c.lostCause
-	}
-	return nil
-}
-
-// route handles one element from the reader.
-func (c *Client) route(t stream.Transport, e *stanza.Element) error {
-	switch e.Name {
-	case stanza.Name{Space: stanza.NSStream, Local: "error"}:
-		se, err := stanza.ParseStreamError(e)
-		if err != nil {
-			return fmt.Errorf("xmpp: bad stream error: %w", err)
-		}
-		return se
-	case stanza.Name{Space: stanza.NSClient, Local: "iq"},
-		stanza.Name{Space: stanza.NSClient, Local: "message"},
-		stanza.Name{Space: stanza.NSClient, Local: "presence"}:
-	default:
-		if e.Name.Space == stream.NSSM {
-			return c.routeSM(t, e)
-		}
-		c.opts.Logger.Debug("ignoring element", "name", e.Name.Local, "ns", e.Name.Space)
-		return nil
-	}
-	s, err := stanza.Parse(e)
-	if err != nil {
-		c.sm.handled()
-		c.badStanza(e, err)
-		return nil
-	}
-	if iq, ok := s.(*stanza.IQ); ok && (iq.Type == stanza.IQResult || iq.Type == stanza.IQError) {
-		c.sm.handled()
-		c.deliver(iq)
-		return nil
-	}
-	return c.enqueue(t, item{s: s})
-}
-
-// routeSM handles the stream-management nonzas.
-func (c *Client) routeSM(t stream.Transport, e *stanza.Element) error {
-	switch e.Name.Local {
-	case "r":
-		select {
-		case c.ackNeeded <- struct{}{}:
-		default:
-		}
-	case "a":
-		h, err := stream.ParseH(e)
-		if err == nil {
-			err = c.sm.ack(h)
-		}
-		if err != nil {
-			c.smViolation(t, err)
-			return err
-		}
-	case "enabled":
-		c.sm.enabledBy(e)
-		c.opts.Logger.Debug("stream management enabled", "resumable", c.sm.resumable())
-	case "failed":
-		c.sm.disable()
-		c.opts.Logger.Info("stream management refused by the server")
-	}
-	return nil
-}
-
-// smViolation answers a bad ack with a stream error (XEP-0198 section 4:
-// undefined-condition with handled-count-too-high).
-func (c *Client) smViolation(t stream.Transport, err error) {
-	c.opts.Logger.Warn("stream management violation", "error", err)
-	se := &stanza.StreamError{Condition: stanza.StreamUndefinedCondition, Text: err.Error(),
-		App: stanza.NewElement(stream.NSSM, "handled-count-too-high")}
-	ctx, cancel := context.WithTimeout(context.Background(), c.opts.PingTimeout)
-	_ = t.WriteElement(ctx, se.Element())
-	cancel()
-}
-
-// enqueue hands it to the dispatcher without waiting. When the queue is
-// full: with a resumable session the connection is dropped without
-// counting the stanza, so the server sends it again after resumption;
-// otherwise the Client ends with ErrDispatchOverflow.
-func (c *Client) enqueue(t stream.Transport, it item) error {
-	if c.queue.push(it) {
-		c.sm.handled()
-		return nil
-	}
-	if c.sm.resumable() {
-		return ErrDispatchOverflow
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), c.opts.CloseTimeout)
-	_ = t.WriteElement(ctx, (&stanza.StreamError{Condition: stanza.StreamPolicyViolation, Text: "client cannot keep up"}).Element())
-	cancel()
-	c.end(ErrDispatchOverflow, true)
-	return ErrDispatchOverflow
-}
-
-// badStanza answers an invalid IQ request with bad-request and drops
-// anything else invalid.
-func (c *Client) badStanza(e *stanza.Element, err error) {
-	c.opts.Logger.Warn("dropping invalid stanza", "error", err)
-	typ := stanza.IQType(e.Attr("type"))
-	id := e.Attr("id")
-	if e.Name.Local != "iq" || id == "" || (typ != stanza.IQGet && typ != stanza.IQSet) {
-		return
-	}
-	reply := stanza.NewElement(stanza.NSClient, "iq", stanza.A("type", "error"), stanza.A("id", id))
-	if from := e.Attr("from"); from != "" {
-		reply.SetAttr("to", from)
-	}
-	reply.AddChild(stanza.NewError(stanza.ErrBadRequest, "").Element())
-	c.queue.push(item{reply: reply})
 }

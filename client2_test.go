@@ -81,7 +81,7 @@ func TestTraceRedactsCredentials(t *testing.T) {
 		o.SASL = &sasl.Config{Username: a.User, Password: a.Password, Mechanisms: []string{"PLAIN"}}
 	})
 	got := make(chan struct{})
-	c.HandleMessage(func(context.Context, *stanza.Message) { close(got) })
+	c.HandleMessage(Route{}, func(context.Context, *stanza.Message) { close(got) })
 	if err := srv.Inject(c.JID(), chat(jid.MustParse("bob@localhost/x"), c.JID(), "traced")); err != nil {
 		t.Fatal(err)
 	}
@@ -199,13 +199,14 @@ func TestPreAuthFirstConnectionOnly(t *testing.T) {
 	srv := xmpptest.StartServer(t, &xmpptest.ServerConfig{StreamManagement: true})
 	var calls atomic.Int32
 	resumed := make(chan struct{}, 1)
-	c := dialTest(t, srv, 0, func(o *Options) {
+	c := connectTest(t, srv, 0, func(o *Options) {
 		o.PreAuth = func(context.Context, stream.Transport, *stanza.Element) error { calls.Add(1); return nil }
-		o.OnEvent = func(ev Event) {
+	}, func(c *Client) {
+		c.HandleEvent(func(_ context.Context, ev Event) {
 			if ev.Kind == EventResumed {
 				resumed <- struct{}{}
 			}
-		}
+		})
 	})
 	waitFor(t, c.sm.resumable, "stream management")
 	if err := srv.Cut(c.JID()); err != nil {

@@ -32,8 +32,14 @@ func TestDialAndClose(t *testing.T) {
 	if err := srv.WaitNoSession(ctx, c.JID()); err != nil {
 		t.Errorf("server still has the session: %v", err)
 	}
-	if err := c.Err(); err != ErrClosed {
-		t.Errorf("Err after Close = %v, want ErrClosed", err)
+	// Err says why the Client ended: nothing went wrong.
+	if err := c.Err(); err != nil {
+		t.Errorf("Err after Close = %v, want nil", err)
+	}
+	select {
+	case <-c.Done():
+	default:
+		t.Error("Done not closed after Close")
 	}
 	if err := c.Close(); err != nil {
 		t.Errorf("second Close: %v", err)
@@ -50,7 +56,7 @@ func TestMessagesInOrder(t *testing.T) {
 	alice := dialTest(t, srv, 0, nil)
 	bob := dialTest(t, srv, 1, nil)
 	got := make(chan string, n)
-	alice.HandleMessage(func(ctx context.Context, m *stanza.Message) { got <- m.Body() })
+	alice.HandleMessage(Route{}, func(ctx context.Context, m *stanza.Message) { got <- m.Body() })
 	go func() {
 		for i := range n {
 			if bob.Send(context.Background(), stanza.NewMessage(stanza.MessageChat, alice.JID(), fmt.Sprint(i))) != nil {
@@ -86,7 +92,7 @@ func TestHandlerMayAwaitResult(t *testing.T) {
 		return xmpptest.Verdict{}
 	})
 	results := make(chan error, 2)
-	alice.HandleMessage(func(ctx context.Context, m *stanza.Message) {
+	alice.HandleMessage(Route{}, func(ctx context.Context, m *stanza.Message) {
 		if m.Body() == "ping the server" {
 			results <- alice.Ping(ctx, jid.JID{})
 		} else {
@@ -235,7 +241,7 @@ func TestCloseFromHandler(t *testing.T) {
 	alice := dialTest(t, srv, 0, nil)
 	bob := dialTest(t, srv, 1, nil)
 	closed := make(chan struct{})
-	alice.HandleMessage(func(ctx context.Context, m *stanza.Message) {
+	alice.HandleMessage(Route{}, func(ctx context.Context, m *stanza.Message) {
 		alice.Close()
 		close(closed)
 	})
@@ -424,35 +430,6 @@ func TestSendHonoursContextWhenServerStopsReading(t *testing.T) {
 	waitDone(t, c)
 }
 
-func TestDispatchOverflow(t *testing.T) {
-	checkGoroutines(t)
-	srv := xmpptest.StartServer(t, nil)
-	sent := streamErrors(srv)
-	bob := jid.MustParse("bob@localhost/x")
-	c := dialTest(t, srv, 0, func(o *Options) { o.QueueSize = 2 })
-	release := make(chan struct{})
-	var once sync.Once
-	c.HandleMessage(func(ctx context.Context, m *stanza.Message) {
-		once.Do(func() { <-release })
-	})
-	for range 20 {
-		_ = srv.Inject(c.JID(), chat(bob, c.JID(), "x"))
-	}
-	select {
-	case <-c.Done():
-	case <-time.After(5 * time.Second):
-		t.Fatal("overflow not detected")
-	}
-	close(release)
-	if !errors.Is(c.Err(), ErrDispatchOverflow) {
-		t.Errorf("Err = %v", c.Err())
-	}
-	se, err := stanza.ParseStreamError(next(t, sent, "the client's stream error"))
-	if err != nil || se.Condition != stanza.StreamPolicyViolation {
-		t.Errorf("server got %v (%v), want policy-violation", se, err)
-	}
-}
-
 func TestDuplicateIQHandlerPanics(t *testing.T) {
 	checkGoroutines(t)
 	srv := xmpptest.StartServer(t, nil)
@@ -485,16 +462,16 @@ func TestCut(t *testing.T) {
 	t.Run("with stream management", func(t *testing.T) {
 		srv := xmpptest.StartServer(t, &xmpptest.ServerConfig{StreamManagement: true})
 		resumed := make(chan struct{}, 1)
-		alice := dialTest(t, srv, 0, func(o *Options) {
-			o.OnEvent = func(ev Event) {
+		alice := connectTest(t, srv, 0, nil, func(c *Client) {
+			c.HandleEvent(func(_ context.Context, ev Event) {
 				if ev.Kind == EventResumed {
 					resumed <- struct{}{}
 				}
-			}
+			})
 		})
 		bob := dialTest(t, srv, 1, nil)
 		got := make(chan string, 1)
-		alice.HandleMessage(func(ctx context.Context, m *stanza.Message) { got <- m.Body() })
+		alice.HandleMessage(Route{}, func(ctx context.Context, m *stanza.Message) { got <- m.Body() })
 		waitFor(t, alice.sm.resumable, "stream management")
 		if err := srv.Cut(alice.JID()); err != nil {
 			t.Fatal(err)

@@ -7,9 +7,10 @@ import "errors"
 // (a *stanza.StreamError, io.ErrUnexpectedEOF, ErrDeadConnection, ...).
 var ErrClosed = errors.New("xmpp: client closed")
 
-// ErrDispatchOverflow is the cause of a Client that ended its stream
-// because handlers fell too far behind the stanzas arriving (more than
-// Options.QueueSize waiting).
+// ErrDispatchOverflow is the cause of a Client that ended its stream, or
+// dropped its connection to resume later, because a handler waited on the
+// Client while more than Options.QueueHardCap bytes of stanzas arrived
+// behind it.
 var ErrDispatchOverflow = errors.New("xmpp: handlers fell behind; dispatch queue overflowed")
 
 // ErrDeadConnection is the cause of a Client that ended because the server

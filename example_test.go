@@ -13,10 +13,12 @@ import (
 	"github.com/xmppkit/xmpp/xmpptest"
 )
 
-// Two clients of an in-process test server exchange a message. Against a
+// A Client is built, given its handlers, and only then connected, so
+// that no stanza the server sends at once misses its handler. Here two
+// clients of an in-process test server exchange a message. Against a
 // real server, leave out Addr and TLSConfig: the domain's SRV records and
 // the system's certificate roots are used.
-func ExampleDial() {
+func ExampleNew() {
 	srv, err := xmpptest.NewServer(nil)
 	if err != nil {
 		fmt.Println(err)
@@ -25,19 +27,29 @@ func ExampleDial() {
 	defer srv.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	dial := func(a xmpptest.Account) *xmpp.Client {
-		c, err := xmpp.Dial(ctx, a.JID(), &xmpp.Options{Password: a.Password, Addr: srv.Addr(), TLSConfig: srv.TLSConfig()})
-		if err != nil {
-			panic(err)
-		}
-		return c
+	options := func(a xmpptest.Account) *xmpp.Options {
+		return &xmpp.Options{Password: a.Password, Addr: srv.Addr(), TLSConfig: srv.TLSConfig()}
 	}
-	alice, bob := dial(srv.Account(0)), dial(srv.Account(1))
-	defer alice.Close()
-	defer bob.Close()
 
+	bob := xmpp.New(srv.Account(1).JID(), options(srv.Account(1)))
+	defer bob.Close()
 	got := make(chan *stanza.Message, 1)
-	bob.HandleMessage(func(ctx context.Context, m *stanza.Message) { got <- m })
+	// The zero Route makes this the default message handler: it gets
+	// every message that no extension package claims.
+	bob.HandleMessage(xmpp.Route{}, func(ctx context.Context, m *stanza.Message) { got <- m })
+	if err := bob.Connect(ctx); err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	// Dial is New and Connect at once, for a Client with nothing to
+	// register first.
+	alice, err := xmpp.Dial(ctx, srv.Account(0).JID(), options(srv.Account(0)))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer alice.Close()
 	if err := alice.Send(ctx, stanza.NewMessage(stanza.MessageChat, bob.JID(), "Hello, Bob!")); err != nil {
 		fmt.Println(err)
 		return

@@ -2,10 +2,8 @@ package xmpp
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
-	"sync"
 
 	"github.com/xmppkit/xmpp/stanza"
 )
@@ -24,94 +22,77 @@ type MessageHandlerFunc func(ctx context.Context, m *stanza.Message)
 // PresenceHandlerFunc handles a presence.
 type PresenceHandlerFunc func(ctx context.Context, p *stanza.Presence)
 
-// HandlerFunc handles any stanza; see HandleFallback.
-type HandlerFunc func(ctx context.Context, s stanza.Stanza)
-
 // EventHandlerFunc handles a connection event; see HandleEvent.
 type EventHandlerFunc func(ctx context.Context, ev Event)
 
-type iqKey struct {
-	typ          stanza.IQType
-	space, local string
-}
-
-// handlers is the Client's routing table.
-type handlers struct {
-	mu       sync.RWMutex
-	iq       map[iqKey]IQHandlerFunc
-	builtin  map[iqKey]bool // keys whose handler is ours, replaceable
-	message  []MessageHandlerFunc
-	presence []PresenceHandlerFunc
-	events   []EventHandlerFunc
-	fallback HandlerFunc
-	features []string // advertised in service discovery, sorted
-}
-
-// init installs the built-in handlers: the XEP-0199 ping responder. A
-// user's handler may replace a built-in one.
-func (h *handlers) init() {
-	pong := iqKey{stanza.IQGet, nsPing, "ping"}
-	h.iq = map[iqKey]IQHandlerFunc{
-		pong: func(context.Context, *stanza.IQ) (*stanza.Element, error) { return nil, nil },
-	}
-	h.builtin = map[iqKey]bool{pong: true}
-}
-
-// item is one unit of work for the dispatcher: a stanza to hand to the
-// handlers, a reply the reader could not send itself, or a connection
-// event.
-type item struct {
-	s     stanza.Stanza
-	reply *stanza.Element
-	ev    *Event
-}
-
 // HandleIQ registers h for IQs of type typ (get or set) whose payload is
-// {space}local. Registering a second handler for the same key panics, as
-// http.ServeMux does: it is a programming error. IQ gets and sets without
-// a handler are answered with service-unavailable (RFC 6120 section 8.4);
-// IQ results never reach handlers.
+// {space}local. IQ gets and sets without a handler are answered with
+// service-unavailable (RFC 6120 section 8.4); IQ results never reach
+// handlers: they go to the Request that waits for them.
 func (c *Client) HandleIQ(typ stanza.IQType, space, local string, h IQHandlerFunc) {
 	if typ != stanza.IQGet && typ != stanza.IQSet {
 		panic("xmpp: HandleIQ: type must be get or set")
 	}
 	k := iqKey{typ, space, local}
-	c.handlers.mu.Lock()
-	defer c.handlers.mu.Unlock()
-	if _, dup := c.handlers.iq[k]; dup && !c.handlers.builtin[k] {
-		panic(fmt.Sprintf("xmpp: HandleIQ: a handler for %s {%s}%s is already registered", typ, space, local))
-	}
-	delete(c.handlers.builtin, k)
-	c.handlers.iq[k] = h
+	c.table.change(func(r *routes) {
+		if _, dup := r.iq[k]; dup && !r.builtin[k] {
+			panic(fmt.Sprintf("xmpp: HandleIQ: a handler for %s {%s}%s is already registered", typ, space, local))
+		}
+		r.iq = clone(r.iq)
+		r.iq[k] = h
+		if r.builtin[k] {
+			r.builtin = clone(r.builtin)
+			delete(r.builtin, k)
+		}
+	})
 }
 
-// HandleMessage adds h to the handlers of messages. All message handlers
-// run, in the order they were added, for every message.
-func (c *Client) HandleMessage(h MessageHandlerFunc) {
-	c.handlers.mu.Lock()
-	defer c.handlers.mu.Unlock()
-	c.handlers.message = append(c.handlers.message, h)
+// HandleMessage makes h the owner of the messages r selects: they go to h
+// and to no other message handler, unless a more specific Route claims
+// them (see Route). With the zero Route, h is the default handler of
+// messages, which gets every message nobody else claimed: extension
+// packages claim their own payloads (carbons, archive results), so the
+// default handler sees only what they do not. A message nobody claims is
+// dropped (and logged at Debug).
+func (c *Client) HandleMessage(r Route, h MessageHandlerFunc) {
+	c.table.change(func(rs *routes) { rs.message = rs.message.with("Message", r, h) })
 }
 
-// HandlePresence adds h to the handlers of presence stanzas.
-func (c *Client) HandlePresence(h PresenceHandlerFunc) {
-	c.handlers.mu.Lock()
-	defer c.handlers.mu.Unlock()
-	c.handlers.presence = append(c.handlers.presence, h)
+// ObserveMessage makes h see every message r selects, before its owner
+// handles it, without claiming it: for what only reads a message
+// (receipts, chat states, markers). Observers run in the order they were
+// added.
+func (c *Client) ObserveMessage(r Route, h MessageHandlerFunc) {
+	c.table.change(func(rs *routes) {
+		rs.msgObservers = append(slices.Clip(rs.msgObservers), observer[MessageHandlerFunc]{r, h})
+	})
+}
+
+// HandlePresence makes h the owner of the presence stanzas r selects, as
+// HandleMessage does for messages; with the zero Route, h is the default
+// handler of presence.
+func (c *Client) HandlePresence(r Route, h PresenceHandlerFunc) {
+	c.table.change(func(rs *routes) { rs.presence = rs.presence.with("Presence", r, h) })
+}
+
+// ObservePresence makes h see every presence r selects, before its owner
+// handles it, without claiming it, as ObserveMessage does for messages.
+func (c *Client) ObservePresence(r Route, h PresenceHandlerFunc) {
+	c.table.change(func(rs *routes) {
+		rs.presObservers = append(slices.Clip(rs.presObservers), observer[PresenceHandlerFunc]{r, h})
+	})
 }
 
 // HandleEvent adds h to the handlers of connection events (disconnected,
-// resumed, new session; see Event). Unlike Options.OnEvent, which the
-// reader calls at once, h runs on the dispatch goroutine in order with the
-// stanzas: an EventNewSession reaches it before any stanza of the new
-// session. So h may send and wait for answers, as extension packages do
-// to restore what a new session lost (fetch the roster again, enable
-// carbons), and, like a stanza handler, it delays the stanzas behind it.
-// All event handlers run, in the order they were added.
+// resumed, new session; see Event). Events are delivered on the dispatch
+// goroutine in order with the stanzas: an EventNewSession reaches h
+// before any stanza of the new session. So h may send and wait for
+// answers, as extension packages do to restore what a new session lost
+// (fetch the roster again, enable carbons), and, like a stanza handler,
+// it delays the stanzas behind it. All event handlers run, in the order
+// they were added.
 func (c *Client) HandleEvent(h EventHandlerFunc) {
-	c.handlers.mu.Lock()
-	defer c.handlers.mu.Unlock()
-	c.handlers.events = append(c.handlers.events, h)
+	c.table.change(func(rs *routes) { rs.events = append(slices.Clip(rs.events), h) })
 }
 
 // Advertise adds namespaces to the features this Client supports, as
@@ -120,11 +101,11 @@ func (c *Client) HandleEvent(h EventHandlerFunc) {
 // disco package lists Advertised in its answers (and entity capabilities,
 // XEP-0115, hash them). Duplicates are ignored.
 func (c *Client) Advertise(namespaces ...string) {
-	c.handlers.mu.Lock()
-	defer c.handlers.mu.Unlock()
+	c.featMu.Lock()
+	defer c.featMu.Unlock()
 	for _, ns := range namespaces {
-		if i, found := slices.BinarySearch(c.handlers.features, ns); !found && ns != "" {
-			c.handlers.features = slices.Insert(c.handlers.features, i, ns)
+		if i, found := slices.BinarySearch(c.features, ns); !found && ns != "" {
+			c.features = slices.Insert(c.features, i, ns)
 		}
 	}
 }
@@ -132,121 +113,20 @@ func (c *Client) Advertise(namespaces ...string) {
 // Advertised returns the features given to Advertise, sorted, and those
 // of what the Client answers itself (XEP-0199 ping).
 func (c *Client) Advertised() []string {
-	c.handlers.mu.RLock()
-	defer c.handlers.mu.RUnlock()
-	out := slices.Clone(c.handlers.features)
+	c.featMu.Lock()
+	defer c.featMu.Unlock()
+	out := slices.Clone(c.features)
 	if i, found := slices.BinarySearch(out, nsPing); !found {
 		out = slices.Insert(out, i, nsPing)
 	}
 	return out
 }
 
-// HandleFallback sets the handler of messages and presence stanzas that no
-// other handler takes. It does not receive IQs: those without a handler
-// are answered with service-unavailable.
-func (c *Client) HandleFallback(h HandlerFunc) {
-	c.handlers.mu.Lock()
-	defer c.handlers.mu.Unlock()
-	c.handlers.fallback = h
-}
-
-// dispatchLoop runs handlers one at a time in arrival order.
-func (c *Client) dispatchLoop() {
-	defer close(c.dispDone)
-	for {
-		select {
-		case <-c.done:
-			return
-		case <-c.queue.signal:
-		}
-		for {
-			it, ok := c.queue.pop()
-			if !ok {
-				break
-			}
-			select {
-			case <-c.done:
-				return
-			default:
-			}
-			if it.reply != nil {
-				_ = c.SendElement(c.ctx, it.reply)
-				continue
-			}
-			c.inHandler.Store(true)
-			if it.ev != nil {
-				c.dispatchEvent(*it.ev)
-			} else {
-				c.dispatch(it.s)
-			}
-			c.inHandler.Store(false)
-		}
+// clone returns a copy of m that may be changed, never nil.
+func clone[K comparable, V any](m map[K]V) map[K]V {
+	out := make(map[K]V, len(m)+1)
+	for k, v := range m {
+		out[k] = v
 	}
-}
-
-// dispatchEvent runs the event handlers.
-func (c *Client) dispatchEvent(ev Event) {
-	c.handlers.mu.RLock()
-	hs := c.handlers.events
-	c.handlers.mu.RUnlock()
-	for _, h := range hs {
-		h(c.ctx, ev)
-	}
-}
-
-func (c *Client) dispatch(s stanza.Stanza) {
-	h := &c.handlers
-	switch s := s.(type) {
-	case *stanza.Message:
-		h.mu.RLock()
-		hs, fb := h.message, h.fallback
-		h.mu.RUnlock()
-		for _, f := range hs {
-			f(c.ctx, s)
-		}
-		if len(hs) == 0 && fb != nil {
-			fb(c.ctx, s)
-		}
-	case *stanza.Presence:
-		h.mu.RLock()
-		hs, fb := h.presence, h.fallback
-		h.mu.RUnlock()
-		for _, f := range hs {
-			f(c.ctx, s)
-		}
-		if len(hs) == 0 && fb != nil {
-			fb(c.ctx, s)
-		}
-	case *stanza.IQ:
-		c.serveIQ(s)
-	}
-}
-
-// serveIQ answers an IQ get or set with its handler's result.
-func (c *Client) serveIQ(iq *stanza.IQ) {
-	var f IQHandlerFunc
-	if iq.Payload != nil {
-		c.handlers.mu.RLock()
-		f = c.handlers.iq[iqKey{iq.Type, iq.Payload.Name.Space, iq.Payload.Name.Local}]
-		c.handlers.mu.RUnlock()
-	}
-	var reply *stanza.IQ
-	if f == nil {
-		reply = iq.ErrorReply(stanza.NewError(stanza.ErrServiceUnavailable, ""))
-	} else {
-		payload, err := f(c.ctx, iq)
-		var se *stanza.Error
-		switch {
-		case err == nil:
-			reply = iq.Result(payload)
-		case errors.As(err, &se):
-			reply = iq.ErrorReply(se)
-		default:
-			c.opts.Logger.Warn("iq handler failed", "payload", iq.Payload.Name.Local, "error", err)
-			reply = iq.ErrorReply(stanza.NewError(stanza.ErrInternalServerError, ""))
-		}
-	}
-	if err := c.Send(c.ctx, reply); err != nil {
-		c.opts.Logger.Debug("iq reply not sent", "error", err)
-	}
+	return out
 }

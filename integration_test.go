@@ -82,8 +82,9 @@ func forEachServer(t *testing.T, test func(t *testing.T, srv *server, mechs map[
 	}
 }
 
-// login connects account i of srv.
-func login(t *testing.T, srv *server, i int, opts *Options) (*Client, error) {
+// login connects account i of srv, after running register (if any) on
+// the unconnected Client.
+func login(t *testing.T, srv *server, i int, opts *Options, register ...func(*Client)) (*Client, error) {
 	t.Helper()
 	var o Options
 	if opts != nil {
@@ -101,12 +102,21 @@ func login(t *testing.T, srv *server, i int, opts *Options) (*Client, error) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	return Dial(ctx, acct.JID(), &o)
+	c := New(acct.JID(), &o)
+	for _, r := range register {
+		r(c)
+	}
+	if err := c.Connect(ctx); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
-func mustLogin(t *testing.T, srv *server, i int, opts *Options) *Client {
+// mustLogin is login, failing t on error and closing the Client when t
+// ends.
+func mustLogin(t *testing.T, srv *server, i int, opts *Options, register ...func(*Client)) *Client {
 	t.Helper()
-	c, err := login(t, srv, i, opts)
+	c, err := login(t, srv, i, opts, register...)
 	if err != nil {
 		t.Fatalf("login as %s: %v", srv.Account(i).User, err)
 	}
@@ -170,9 +180,9 @@ func TestIntegrationTwoClients(t *testing.T) {
 		defer cancel()
 
 		msgs := make(chan *stanza.Message, 1)
-		bob.HandleMessage(func(ctx context.Context, m *stanza.Message) { msgs <- m })
+		bob.HandleMessage(Route{}, func(ctx context.Context, m *stanza.Message) { msgs <- m })
 		pres := make(chan *stanza.Presence, 1)
-		bob.HandlePresence(func(ctx context.Context, p *stanza.Presence) { pres <- p })
+		bob.HandlePresence(Route{}, func(ctx context.Context, p *stanza.Presence) { pres <- p })
 
 		t.Run("message", func(t *testing.T) {
 			if err := alice.Send(ctx, stanza.NewMessage(stanza.MessageChat, bob.JID(), "hello bob")); err != nil {

@@ -29,6 +29,11 @@ func (c *Client) keepaliveLoop() {
 		case <-c.ackNeeded:
 			c.sendAck()
 		case now := <-t.C:
+			if c.paused.Load() {
+				// Not reading, for back-pressure: the server's silence
+				// says nothing of the connection.
+				c.lastRecv.Store(now.UnixNano())
+			}
 			lastRecv := time.Unix(0, c.lastRecv.Load())
 			if !probeAt.IsZero() {
 				switch {
@@ -105,7 +110,7 @@ func (c *Client) probe() bool {
 		return true
 	}
 	iq := stanza.NewIQ(stanza.IQGet, jid.JID{}, stanza.NewElement(nsPing, "ping"))
-	cl, err := c.register(iq)
+	cl, err := c.register(iq, nil)
 	if err != nil {
 		return false
 	}

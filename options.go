@@ -14,7 +14,7 @@ import (
 
 // Options configure a Client. The zero value (or nil) is safe: TLS
 // required and verified, default limits, keepalives on, logging off.
-// Dial copies the Options; changing them afterwards has no effect.
+// New copies the Options; changing them afterwards has no effect.
 type Options struct {
 	// Password authenticates the account. Ignored when SASL is set.
 	Password string
@@ -43,10 +43,23 @@ type Options struct {
 
 	// Limits bound what the server can make the Client buffer.
 	Limits *stanza.Limits
-	// QueueSize bounds the stanzas waiting for handlers; default 1024.
-	// When it overflows the Client ends the stream with
-	// <policy-violation/> and reports ErrDispatchOverflow.
-	QueueSize int
+	// QueueStanzas and QueueBytes bound the stanzas waiting for handlers,
+	// in number and in bytes on the wire; defaults 1024 and 1 MiB. When
+	// either is reached the Client stops reading until the handlers catch
+	// up, and TCP holds the server back: a slow handler delays stanzas
+	// but loses none. The bytes may go over by one stanza, bounded by
+	// Limits.MaxElementBytes.
+	QueueStanzas int
+	QueueBytes   int64
+	// QueueHardCap bounds the bytes of stanzas waiting while a handler
+	// waits on the Client (Request, Sync, a Send waiting for
+	// acknowledgements): the reader then goes on reading past QueueBytes
+	// so that the answer can arrive. Default 16 MiB. Past it, with a
+	// resumable session, the Client drops the connection and resumes once
+	// the handlers have caught up (the server keeps what was not read);
+	// otherwise it ends the stream with <policy-violation/> and
+	// ErrDispatchOverflow.
+	QueueHardCap int64
 	// Lang is the default language (xml:lang) of the stream.
 	Lang string
 
@@ -83,10 +96,11 @@ type Options struct {
 	ReconnectMin, ReconnectMax time.Duration
 	// ConnectTimeout bounds each reconnection attempt; default 30s.
 	ConnectTimeout time.Duration
-	// OnEvent, if set, is told about disconnections, resumptions and new
-	// sessions. It is called from the Client's reader goroutine: it must
-	// return quickly and must not wait for the Client.
-	OnEvent func(Event)
+	// ResumeTimeout bounds the wait for the server's answer to <resume/>
+	// within a reconnection attempt; default 10s. A server that does not
+	// answer in time is not asked to resume that session again: the
+	// Client starts a new one and reports what may be lost.
+	ResumeTimeout time.Duration
 
 	// PreAuth, if set, runs on the first connection only, once the
 	// stream is secured and before authentication, with the stream
@@ -109,9 +123,16 @@ func (o *Options) withDefaults() Options {
 	if o != nil {
 		c = *o
 	}
-	if c.QueueSize <= 0 {
-		c.QueueSize = 1024
+	if c.QueueStanzas <= 0 {
+		c.QueueStanzas = 1024
 	}
+	if c.QueueBytes <= 0 {
+		c.QueueBytes = 1 << 20
+	}
+	if c.QueueHardCap <= 0 {
+		c.QueueHardCap = 16 << 20
+	}
+	c.QueueHardCap = max(c.QueueHardCap, c.QueueBytes)
 	if c.KeepaliveInterval == 0 {
 		c.KeepaliveInterval = 60 * time.Second
 	}
@@ -141,6 +162,9 @@ func (o *Options) withDefaults() Options {
 	}
 	if c.ConnectTimeout <= 0 {
 		c.ConnectTimeout = 30 * time.Second
+	}
+	if c.ResumeTimeout <= 0 {
+		c.ResumeTimeout = 10 * time.Second
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)

@@ -1,48 +1,73 @@
 package xmpp
 
-import "sync"
+import (
+	"sync"
 
-// queue is the bounded FIFO between the reader and the dispatcher. Unlike
-// a buffered channel it holds memory only for what is waiting, so an idle
-// Client does not carry QueueSize slots.
+	"github.com/xmppkit/xmpp/stanza"
+)
+
+// item is one unit of work for the dispatcher: a stanza for the handlers,
+// a reply the reader could not send itself, a connection event, or a mark
+// that Sync waits for.
+type item struct {
+	s     stanza.Stanza
+	size  int // bytes s took on the wire
+	reply *stanza.Element
+	ev    *Event
+	mark  chan struct{} // closed when the dispatcher reaches it
+}
+
+// queue is the FIFO between the reader and the dispatcher, bounded in
+// stanzas and in bytes. The reader asks whether it is full before it
+// reads on; a push itself never fails, so that the few items that must
+// not be lost (events, marks, replies) and the stanzas a handler waits
+// behind can go beyond the bounds. Unlike a buffered channel it holds
+// memory only for what is waiting, so an idle Client does not carry
+// QueueStanzas slots.
 type queue struct {
-	mu     sync.Mutex
-	items  []item
-	head   int
-	limit  int
-	signal chan struct{} // one slot: something was pushed
+	mu         sync.Mutex
+	items      []item
+	head       int
+	stanzas    int   // stanzas waiting
+	bytes      int64 // their size on the wire
+	maxStanzas int
+	maxBytes   int64
+	signal     chan struct{} // one slot: something was pushed
+	space      chan struct{} // one slot: the queue went below its bounds
 }
 
-func newQueue(limit int) *queue {
-	return &queue{limit: limit, signal: make(chan struct{}, 1)}
+func newQueue(maxStanzas int, maxBytes int64) *queue {
+	return &queue{
+		maxStanzas: maxStanzas,
+		maxBytes:   maxBytes,
+		signal:     make(chan struct{}, 1),
+		space:      make(chan struct{}, 1),
+	}
 }
 
-// push adds it without waiting; it reports false when the queue is full.
-func (q *queue) push(it item) bool {
+// fullLocked reports whether the stanzas waiting reach either bound.
+func (q *queue) fullLocked() bool {
+	return q.stanzas >= q.maxStanzas || q.bytes >= q.maxBytes
+}
+
+// full reports whether the stanzas waiting reach either bound, and the
+// bytes they take.
+func (q *queue) full() (bool, int64) {
 	q.mu.Lock()
-	if len(q.items)-q.head >= q.limit {
-		q.mu.Unlock()
-		return false
-	}
-	q.items = append(q.items, it)
-	q.mu.Unlock()
-	select {
-	case q.signal <- struct{}{}:
-	default:
-	}
-	return true
+	defer q.mu.Unlock()
+	return q.fullLocked(), q.bytes
 }
 
-// pushAlways adds it even beyond the bound: for the few items, such as
-// connection events, that must not be lost and cannot be many.
-func (q *queue) pushAlways(it item) {
+// push adds it, whatever the bounds.
+func (q *queue) push(it item) {
 	q.mu.Lock()
 	q.items = append(q.items, it)
-	q.mu.Unlock()
-	select {
-	case q.signal <- struct{}{}:
-	default:
+	if it.s != nil {
+		q.stanzas++
+		q.bytes += int64(it.size)
 	}
+	q.mu.Unlock()
+	notify(q.signal)
 }
 
 // pop removes the oldest item, if any.
@@ -64,5 +89,21 @@ func (q *queue) pop() (item, bool) {
 			q.items = q.items[:0]
 		}
 	}
+	if it.s != nil {
+		wasFull := q.fullLocked()
+		q.stanzas--
+		q.bytes -= int64(it.size)
+		if wasFull && !q.fullLocked() {
+			notify(q.space)
+		}
+	}
 	return it, true
+}
+
+// notify fills the one-slot channel ch, if it is empty.
+func notify(ch chan struct{}) {
+	select {
+	case ch <- struct{}{}:
+	default:
+	}
 }

@@ -14,8 +14,7 @@ import (
 // EventKind says what happened to a Client's connection.
 type EventKind int
 
-// Connection events, reported to Options.OnEvent and the handlers given to
-// HandleEvent.
+// Connection events, reported to the handlers given to HandleEvent.
 const (
 	// EventDisconnected: the connection broke; the Client is
 	// reconnecting. Err is the cause.
@@ -24,8 +23,11 @@ const (
 	// session (XEP-0198): nothing was lost; stanzas the server had not
 	// acknowledged were sent again.
 	EventResumed
-	// EventNewSession: the Client reconnected but the server could not
-	// resume, so a new session was bound (Err says why). Lost holds the
+	// EventNewSession: the Client reconnected but the session could not
+	// be resumed, so a new session was bound (Err says why: a
+	// *stream.ResumeError when the server refused, or the reason the
+	// Client did not ask, such as a server that acknowledged more than
+	// was sent or did not answer <resume/> in time). Lost holds the
 	// stanzas the server never acknowledged: they may or may not have
 	// arrived, and the application decides whether to send them again.
 	// Requests that were waiting failed with ErrSessionLost; the last
@@ -62,25 +64,21 @@ type Event struct {
 // never come.
 var ErrSessionLost = errors.New("xmpp: session lost before the answer came")
 
+// emit queues ev for the event handlers, in order with the stanzas.
 func (c *Client) emit(ev Event) {
 	c.opts.Logger.Info("connection event", "event", ev.Kind.String(), "error", ev.Err, "lost", len(ev.Lost))
-	if c.opts.OnEvent != nil {
-		c.opts.OnEvent(ev)
-	}
-	c.handlers.mu.RLock()
-	n := len(c.handlers.events)
-	c.handlers.mu.RUnlock()
-	if n > 0 {
-		c.queue.pushAlways(item{ev: &ev})
-	}
+	c.queue.push(item{ev: &ev})
 }
 
-// reconnect replaces the broken transport old: it tries again with
-// exponential backoff and full jitter until it connects, the Client ends,
-// or the server refuses our credentials. It returns the new transport, or
-// nil when the Client has ended.
-func (c *Client) reconnect(old stream.Transport) stream.Transport {
+// reconnect replaces the broken transport old, which broke with cause:
+// it tries again with exponential backoff and full jitter until it
+// connects, the Client ends, or the server refuses our credentials. It
+// returns the new transport, or nil when the Client has ended.
+func (c *Client) reconnect(old stream.Transport, cause error) stream.Transport {
 	_ = old.Close()
+	if errors.Is(cause, ErrDispatchOverflow) && !c.drained() {
+		return nil
+	}
 	// Hold the write lock for the whole reconnection: senders wait for the
 	// new connection (or their context), and stanzas sent again after a
 	// resumption go out before any new one.
@@ -95,11 +93,15 @@ func (c *Client) reconnect(old stream.Transport) stream.Transport {
 			return nil
 		}
 		ctx, cancel := context.WithTimeout(c.ctx, c.opts.ConnectTimeout)
-		sess, err := connect(ctx, c.account, &c.opts, c.sm.resumeRequest(c.JID()))
+		sess, err := connect(ctx, c.account, &c.opts, c.sm.resumeRequest(c.JID(), c.opts.ResumeTimeout))
 		cancel()
 		if err != nil {
 			if c.ctx.Err() != nil {
 				return nil
+			}
+			if errors.Is(err, stream.ErrResumeTimeout) {
+				// Its state unknown, the session is not asked for again.
+				c.sm.abandon(err)
 			}
 			var f *sasl.Failure
 			if errors.As(err, &f) || errors.Is(err, stream.ErrTLSRequired) {
@@ -121,13 +123,7 @@ func (c *Client) reconnect(old stream.Transport) stream.Transport {
 // failed at once (the caller tries again).
 func (c *Client) install(sess *stream.Session) stream.Transport {
 	t := sess.Transport
-	c.tMu.Lock()
-	c.t = t
-	c.tMu.Unlock()
-	c.features.Store(sess.Features)
-	now := time.Now().UnixNano()
-	c.lastRecv.Store(now)
-	c.lastSend.Store(now)
+	c.use(sess)
 	ctx, cancel := context.WithTimeout(c.ctx, c.opts.ConnectTimeout)
 	defer cancel()
 	if sess.Resumed {
@@ -151,10 +147,8 @@ func (c *Client) install(sess *stream.Session) stream.Transport {
 		// handled: those are not lost.
 		_ = c.sm.ack(re.H)
 	}
+	why := c.sm.abandonedFor()
 	lost := c.sm.disable()
-	c.jidMu.Lock()
-	c.jid = sess.JID
-	c.jidMu.Unlock()
 	c.failPending(ErrSessionLost)
 	c.enableSM(sess)
 	c.presMu.Lock()
@@ -167,12 +161,28 @@ func (c *Client) install(sess *stream.Session) stream.Transport {
 			return nil
 		}
 	}
-	var resumeErr error
 	if sess.ResumeErr != nil {
-		resumeErr = sess.ResumeErr
+		why = sess.ResumeErr
 	}
-	c.emit(Event{Kind: EventNewSession, Err: resumeErr, Lost: lost})
+	c.emit(Event{Kind: EventNewSession, Err: why, Lost: lost})
 	return t
+}
+
+// drained waits, after the queue went over its hard cap, until the
+// handlers have brought it back under its bounds: reconnecting sooner
+// would only fill it again. Meanwhile the server keeps what it could not
+// send for resumption. It reports false if the Client ended first.
+func (c *Client) drained() bool {
+	for {
+		if full, _ := c.queue.full(); !full {
+			return true
+		}
+		select {
+		case <-c.queue.space:
+		case <-c.ctx.Done():
+			return false
+		}
+	}
 }
 
 // failPending fails every waiting request with err.

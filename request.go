@@ -15,6 +15,7 @@ type call struct {
 	to   jid.JID
 	ch   chan *stanza.IQ // one slot, filled once without blocking
 	fail chan error      // one slot: the request can no longer be answered
+	mark chan struct{}   // for Sync: queued for the dispatcher with the answer
 }
 
 // Send writes s to the stream. It returns when s is written, when ctx ends
@@ -22,7 +23,8 @@ type call struct {
 // whose write fails stays queued: it is sent again after resumption, or
 // reported in EventNewSession.Lost. Without it, a write cut short ends the
 // connection, since the stream may hold half a stanza. While the Client
-// reconnects, Send waits for the new connection (or ctx).
+// reconnects, Send waits for the new connection (or ctx). Before Connect
+// it returns ErrNotConnected.
 func (c *Client) Send(ctx context.Context, s stanza.Stanza) error {
 	return c.SendElement(ctx, s.Element())
 }
@@ -39,15 +41,17 @@ func (c *Client) SendElement(ctx context.Context, e *stanza.Element) error {
 		return err
 	}
 	// Wait for room among the unacknowledged stanzas.
-	for c.sm.full(c.opts.MaxUnacked) {
+	for {
+		full, room := c.sm.full(c.opts.MaxUnacked)
+		if !full {
+			break
+		}
 		t := c.transport()
 		_ = t.WriteElement(ctx, ackRequest())
 		c.sm.requested(time.Now().UnixNano())
 		c.unlockWrite()
-		select {
-		case <-c.sm.room:
-		case <-ctx.Done():
-			return c.sendErr(ctx.Err())
+		if err := c.awaitRoom(ctx, room); err != nil {
+			return err
 		}
 		if err := c.lockWrite(ctx); err != nil {
 			return err
@@ -77,6 +81,18 @@ func (c *Client) SendElement(ctx context.Context, e *stanza.Element) error {
 		}
 	}
 	return nil
+}
+
+// awaitRoom waits for room among the unacknowledged stanzas: for room to
+// be closed by an acknowledgement.
+func (c *Client) awaitRoom(ctx context.Context, room <-chan struct{}) error {
+	defer c.beginWait(ctx)()
+	select {
+	case <-room:
+		return nil
+	case <-ctx.Done():
+		return c.sendErr(ctx.Err())
+	}
 }
 
 // notePresence remembers the last broadcast presence (no to), which a new
@@ -125,6 +141,9 @@ func (c *Client) lockWrite(ctx context.Context) error {
 		return c.closedErr()
 	default:
 	}
+	if !c.started.Load() {
+		return ErrNotConnected
+	}
 	select {
 	case c.wmu <- struct{}{}:
 		return nil
@@ -161,15 +180,22 @@ func (c *Client) bound(ctx context.Context) (context.Context, func()) {
 // is dropped and logged. A type='error' answer is returned as its
 // *stanza.Error, which matches its condition with errors.Is. Request
 // returns ctx's error when ctx ends first, ErrClosed when the Client ends,
-// and ErrSessionLost when the session was replaced before the answer came.
+// ErrNotConnected before Connect, and ErrSessionLost when the session was
+// replaced before the answer came.
 func (c *Client) Request(ctx context.Context, iq *stanza.IQ) (*stanza.IQ, error) {
+	return c.request(ctx, iq, nil)
+}
+
+// request is Request; when mark is not nil, the reader queues it for the
+// dispatcher as it delivers the answer (for Sync).
+func (c *Client) request(ctx context.Context, iq *stanza.IQ, mark chan struct{}) (*stanza.IQ, error) {
 	if iq.Type != stanza.IQGet && iq.Type != stanza.IQSet {
 		return nil, errors.New("xmpp: request: iq type must be get or set")
 	}
 	if iq.ID == "" {
 		iq.ID = stanza.NewID()
 	}
-	cl, err := c.register(iq)
+	cl, err := c.register(iq, mark)
 	if err != nil {
 		return nil, err
 	}
@@ -177,6 +203,7 @@ func (c *Client) Request(ctx context.Context, iq *stanza.IQ) (*stanza.IQ, error)
 		c.forget(iq.ID, cl)
 		return nil, err
 	}
+	defer c.beginWait(ctx)()
 	select {
 	case res := <-cl.ch:
 		if res.Type == stanza.IQError {
@@ -197,8 +224,8 @@ func (c *Client) Request(ctx context.Context, iq *stanza.IQ) (*stanza.IQ, error)
 	}
 }
 
-func (c *Client) register(iq *stanza.IQ) (*call, error) {
-	cl := &call{to: iq.To, ch: make(chan *stanza.IQ, 1), fail: make(chan error, 1)}
+func (c *Client) register(iq *stanza.IQ, mark chan struct{}) (*call, error) {
+	cl := &call{to: iq.To, ch: make(chan *stanza.IQ, 1), fail: make(chan error, 1), mark: mark}
 	c.pmu.Lock()
 	defer c.pmu.Unlock()
 	if _, dup := c.pending[iq.ID]; dup {
@@ -230,6 +257,9 @@ func (c *Client) deliver(iq *stanza.IQ) {
 	if cl == nil {
 		c.opts.Logger.Warn("dropping iq answer nobody is waiting for from that address", "id", iq.ID, "from", iq.From.String())
 		return
+	}
+	if cl.mark != nil {
+		c.queue.push(item{mark: cl.mark})
 	}
 	cl.ch <- iq
 }

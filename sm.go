@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/xmppkit/xmpp/jid"
 	"github.com/xmppkit/xmpp/stanza"
@@ -27,12 +28,13 @@ type smState struct {
 	acked     uint32 // the last h the server sent
 	unacked   []*stanza.Element
 	sinceReq  int           // stanzas sent since our last <r/>
-	room      chan struct{} // one slot: an ack freed room in the queue
+	room      chan struct{} // closed when an ack frees room; nil until asked for
 	lastReqNs int64         // when we last sent <r/>
 	answered  chan struct{} // closed when <enable/> is answered (or given up)
+	abandoned error         // why the session must not be resumed, if it must not
 }
 
-func newSMState() *smState { return &smState{room: make(chan struct{}, 1)} }
+func newSMState() *smState { return &smState{} }
 
 // reconnectable reports whether the Client reconnects after a broken
 // connection: when it can resume, and when <enable/> was sent but not
@@ -48,7 +50,7 @@ func (s *smState) reconnectable() bool {
 func (s *smState) resumable() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.enabled && s.active && s.id != ""
+	return s.enabled && s.active && s.id != "" && s.abandoned == nil
 }
 
 // sent records a stanza written (or about to be written) to the stream.
@@ -72,11 +74,39 @@ func (s *smState) unsend(e *stanza.Element) {
 	}
 }
 
-// full reports whether the queue of unacknowledged stanzas holds max.
-func (s *smState) full(max int) bool {
+// full reports whether the queue of unacknowledged stanzas holds max, and
+// if so returns a channel closed when an acknowledgement frees room.
+func (s *smState) full(max int) (bool, <-chan struct{}) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.enabled && len(s.unacked) >= max
+	if !s.enabled || len(s.unacked) < max {
+		return false, nil
+	}
+	return true, s.roomLocked()
+}
+
+// roomSignal returns a channel closed when the next acknowledgement frees
+// room among the unacknowledged stanzas. Every waiter gets the same
+// channel, so one acknowledgement wakes them all.
+func (s *smState) roomSignal() <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.roomLocked()
+}
+
+func (s *smState) roomLocked() chan struct{} {
+	if s.room == nil {
+		s.room = make(chan struct{})
+	}
+	return s.room
+}
+
+// freeRoomLocked wakes every waiter for room.
+func (s *smState) freeRoomLocked() {
+	if s.room != nil {
+		close(s.room)
+		s.room = nil
+	}
 }
 
 // ack applies an <a h='h'/>: it drops the stanzas it acknowledges. An h
@@ -95,10 +125,7 @@ func (s *smState) ack(h uint32) error {
 	}
 	s.acked = h
 	if n > 0 {
-		select {
-		case s.room <- struct{}{}:
-		default:
-		}
+		s.freeRoomLocked()
 	}
 	return nil
 }
@@ -154,10 +181,29 @@ func (s *smState) enabledBy(e *stanza.Element) {
 func (s *smState) enable() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.enabled, s.active, s.id = true, false, ""
+	s.enabled, s.active, s.id, s.abandoned = true, false, "", nil
 	s.in, s.acked, s.unacked, s.sinceReq = 0, 0, nil, 0
 	s.answerLocked()
 	s.answered = make(chan struct{})
+}
+
+// abandon marks the session as one not to resume, for why: its counts
+// cannot be trusted, or the server did not answer <resume/>. The next
+// connection starts a new session, reporting every stanza not
+// acknowledged as possibly lost.
+func (s *smState) abandon(why error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.abandoned == nil {
+		s.abandoned = why
+	}
+}
+
+// abandonedFor returns why the session was abandoned, or nil.
+func (s *smState) abandonedFor() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.abandoned
 }
 
 // disable forgets everything, after <failed/> or on a new session. It
@@ -166,9 +212,10 @@ func (s *smState) disable() []*stanza.Element {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	lost := s.unacked
-	s.enabled, s.active, s.id = false, false, ""
+	s.enabled, s.active, s.id, s.abandoned = false, false, "", nil
 	s.in, s.acked, s.unacked, s.sinceReq = 0, 0, nil, 0
 	s.answerLocked()
+	s.freeRoomLocked()
 	return lost
 }
 
@@ -184,13 +231,13 @@ func (s *smState) resumed(h uint32) ([]*stanza.Element, error) {
 }
 
 // resumeRequest is what Negotiate needs to resume.
-func (s *smState) resumeRequest(session jid.JID) *stream.Resume {
+func (s *smState) resumeRequest(session jid.JID, timeout time.Duration) *stream.Resume {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.id == "" {
-		return nil // <enable/> unanswered: nothing to resume
+	if s.id == "" || s.abandoned != nil {
+		return nil // <enable/> unanswered, or not to be resumed
 	}
-	return &stream.Resume{ID: s.id, JID: session, H: s.in}
+	return &stream.Resume{ID: s.id, JID: session, H: s.in, Timeout: timeout}
 }
 
 // requestDue reports whether it is time to ask for an ack: every

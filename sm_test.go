@@ -188,7 +188,7 @@ func TestSMAckTooHigh(t *testing.T) {
 	srv := xmpptest.StartServer(t, &xmpptest.ServerConfig{StreamManagement: true})
 	sent := streamErrors(srv)
 	events := make(chan Event, 8)
-	c := dialTest(t, srv, 0, func(o *Options) { o.OnEvent = func(ev Event) { events <- ev } })
+	c := connectTest(t, srv, 0, nil, eventsTo(events))
 	waitFor(t, c.sm.resumable, "<enabled/>")
 	if err := srv.Inject(c.JID(), smAck(5)); err != nil {
 		t.Fatal(err)
@@ -231,14 +231,14 @@ func TestResumeResendsWhatWasNotAcked(t *testing.T) {
 	srv := xmpptest.StartServer(t, &xmpptest.ServerConfig{StreamManagement: true})
 	var mu sync.Mutex
 	var kinds []EventKind
-	alice := dialTest(t, srv, 0, func(o *Options) {
-		o.OnEvent = func(ev Event) { mu.Lock(); kinds = append(kinds, ev.Kind); mu.Unlock() }
+	alice := connectTest(t, srv, 0, nil, func(c *Client) {
+		c.HandleEvent(func(_ context.Context, ev Event) { mu.Lock(); kinds = append(kinds, ev.Kind); mu.Unlock() })
 	})
 	bob := dialTest(t, srv, 1, nil)
 	in := make(chan string, 4)
-	alice.HandleMessage(func(ctx context.Context, m *stanza.Message) { in <- m.Body() })
+	alice.HandleMessage(Route{}, func(ctx context.Context, m *stanza.Message) { in <- m.Body() })
 	bobGot := make(chan string, 8)
-	bob.HandleMessage(func(ctx context.Context, m *stanza.Message) { bobGot <- m.Body() })
+	bob.HandleMessage(Route{}, func(ctx context.Context, m *stanza.Message) { bobGot <- m.Body() })
 	resumes := watch(srv, xmpptest.ClientToServer, func(e *stanza.Element) bool { return isSM(e, "resume") })
 	// m-2 reaches the server, which never takes it; m-3 is not even read.
 	held := holdFirst(srv, func(e *stanza.Element) bool { return e.ChildText(stanza.NSClient, "body") == "m-2" })
@@ -311,7 +311,7 @@ func TestResumeRefusedStartsNewSession(t *testing.T) {
 	})
 	presences := watch(srv, xmpptest.ClientToServer, func(e *stanza.Element) bool { return e.Name.Local == "presence" })
 	events := make(chan Event, 4)
-	c := dialTest(t, srv, 0, func(o *Options) { o.OnEvent = func(ev Event) { events <- ev } })
+	c := connectTest(t, srv, 0, nil, eventsTo(events))
 	waitFor(t, c.sm.resumable, "<enabled/>")
 	p := stanza.NewPresence(stanza.PresenceAvailable, jid.JID{})
 	p.Statuses = []stanza.Text{{Value: "here"}}
@@ -361,17 +361,18 @@ func TestCloseDuringReconnect(t *testing.T) {
 	srv := xmpptest.StartServer(t, &xmpptest.ServerConfig{StreamManagement: true})
 	d := &dialCounter{srv: srv, n: 1} // every later dial is refused
 	disconnected := make(chan struct{}, 1)
-	c := dialTest(t, srv, 0, func(o *Options) {
+	c := connectTest(t, srv, 0, func(o *Options) {
 		o.Dial = d.dial
 		o.ReconnectMin, o.ReconnectMax = 50*time.Millisecond, time.Second
-		o.OnEvent = func(ev Event) {
+	}, func(c *Client) {
+		c.HandleEvent(func(_ context.Context, ev Event) {
 			if ev.Kind == EventDisconnected {
 				select {
 				case disconnected <- struct{}{}:
 				default:
 				}
 			}
-		}
+		})
 	})
 	waitFor(t, c.sm.resumable, "<enabled/>")
 	if err := srv.Cut(c.JID()); err != nil {
@@ -432,7 +433,7 @@ func TestHandleEvent(t *testing.T) {
 		defer cancel()
 		seen <- fmt.Sprintf("%s, ping %v", ev.Kind, c.Ping(pctx, jid.JID{}))
 	})
-	c.HandleMessage(func(ctx context.Context, m *stanza.Message) { seen <- "message " + m.Body() })
+	c.HandleMessage(Route{}, func(ctx context.Context, m *stanza.Message) { seen <- "message " + m.Body() })
 	waitFor(t, c.sm.resumable, "<enabled/>")
 	if err := srv.Cut(c.JID()); err != nil {
 		t.Fatal(err)
@@ -528,7 +529,9 @@ func TestBreakBeforeEnabledStartsNewSession(t *testing.T) {
 		return xmpptest.Verdict{}
 	})
 	events := make(chan EventKind, 8)
-	c := dialTest(t, srv, 0, func(o *Options) { o.OnEvent = func(ev Event) { events <- ev.Kind } })
+	c := connectTest(t, srv, 0, nil, func(c *Client) {
+		c.HandleEvent(func(_ context.Context, ev Event) { events <- ev.Kind })
+	})
 	if err := srv.Cut(c.JID()); err != nil {
 		t.Fatal(err)
 	}
@@ -564,7 +567,9 @@ func TestNotWellFormedFromServerCarriesOn(t *testing.T) {
 	checkGoroutines(t)
 	srv := xmpptest.StartServer(t, &xmpptest.ServerConfig{StreamManagement: true})
 	events := make(chan EventKind, 8)
-	c := dialTest(t, srv, 0, func(o *Options) { o.OnEvent = func(ev Event) { events <- ev.Kind } })
+	c := connectTest(t, srv, 0, nil, func(c *Client) {
+		c.HandleEvent(func(_ context.Context, ev Event) { events <- ev.Kind })
+	})
 	streamErr := func(cond string) []byte {
 		return []byte("<stream:error><" + cond + " xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error></stream:stream>")
 	}

@@ -42,16 +42,42 @@ func testOptions(srv *xmpptest.Server, i int) *Options {
 // (if not nil), and closes the Client when the test ends.
 func dialTest(t *testing.T, srv *xmpptest.Server, i int, change func(*Options)) *Client {
 	t.Helper()
+	return connectTest(t, srv, i, change, nil)
+}
+
+// connectTest is dialTest with register (if not nil) run on the Client
+// before it connects, to register handlers that must see everything.
+func connectTest(t *testing.T, srv *xmpptest.Server, i int, change func(*Options), register func(*Client)) *Client {
+	t.Helper()
 	opts := testOptions(srv, i)
 	if change != nil {
 		change(opts)
 	}
-	c, err := dialWith(srv, i, opts)
-	if err != nil {
+	c := New(srv.Account(i).JID(), opts)
+	t.Cleanup(func() { c.Close() })
+	if register != nil {
+		register(c)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := c.Connect(ctx); err != nil {
 		t.Fatalf("login as %s: %v", srv.Account(i).User, err)
 	}
-	t.Cleanup(func() { c.Close() })
 	return c
+}
+
+// eventsTo returns a register function for connectTest that sends the
+// Client's events to ch, without blocking the dispatcher (ch must have
+// room for what the test provokes).
+func eventsTo(ch chan<- Event) func(*Client) {
+	return func(c *Client) {
+		c.HandleEvent(func(_ context.Context, ev Event) {
+			select {
+			case ch <- ev:
+			default:
+			}
+		})
+	}
 }
 
 // dialWith dials account i of srv with opts, waiting at most ten seconds.

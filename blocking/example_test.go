@@ -96,7 +96,7 @@ func ExampleIsBlocked() {
 	}
 	defer c.Close()
 	bounces := make(chan *stanza.Message, 1)
-	c.HandleMessage(func(ctx context.Context, m *stanza.Message) {
+	c.HandleMessage(xmpp.Route{}, func(ctx context.Context, m *stanza.Message) {
 		if m.Type == stanza.MessageError {
 			bounces <- m
 		}

@@ -70,7 +70,7 @@ func TestIntegration(t *testing.T) {
 
 		inbox := make(chan *stanza.Message, 16)     // alice1's chat messages
 		aliceErrs := make(chan *stanza.Message, 16) // alice1's bounces
-		alice1.HandleMessage(func(_ context.Context, m *stanza.Message) {
+		alice1.HandleMessage(xmpp.Route{}, func(_ context.Context, m *stanza.Message) {
 			if m.Type == stanza.MessageError {
 				aliceErrs <- m
 			} else {
@@ -79,7 +79,7 @@ func TestIntegration(t *testing.T) {
 		})
 		bobErrs := make(chan *stanza.Message, 16)
 		bobInbox := make(chan *stanza.Message, 16)
-		bob.HandleMessage(func(_ context.Context, m *stanza.Message) {
+		bob.HandleMessage(xmpp.Route{}, func(_ context.Context, m *stanza.Message) {
 			if m.Type == stanza.MessageError {
 				bobErrs <- m
 			} else {

@@ -32,10 +32,11 @@ func toggle(ctx context.Context, c *xmpp.Client, local string) error {
 }
 
 // IsCarbon reports whether m carries a <sent/> or <received/> carbon
-// payload, valid or not. An application's own message handler uses it to
-// skip the wrappers that Handle deals with: the wrapper's body is empty and
-// its from address is the account's, so shown as a message it would make
-// no sense, and a spoofed one must not be shown at all.
+// payload, valid or not. With Handle, such messages never reach the
+// application's other handlers; without it, IsCarbon tells them apart:
+// the wrapper's body is empty and its from address is the account's, so
+// shown as a message it would make no sense, and a spoofed one must not
+// be shown at all.
 func IsCarbon(m *stanza.Message) bool {
 	for _, p := range m.Payloads {
 		if _, ok := direction(p); ok {
@@ -101,28 +102,29 @@ type Options struct {
 	Logger *slog.Logger
 }
 
-// Handle adds to c a message handler that passes every valid carbon to h
-// and drops the others (see Unwrap). It handles nothing else: messages
-// without a carbon payload are left to the other handlers, and those
-// should skip carbon wrappers with IsCarbon. h runs on c's dispatch
-// goroutine, in arrival order, with the Client's context; it may send and
-// await requests. Handle does not enable carbons: call Enable too.
+// Handle makes c pass every valid carbon it receives to h and drop the
+// others (see Unwrap): it claims the messages that carry a <sent/> or
+// <received/> payload of NS (see xmpp.Route), so that they reach neither
+// the application's default message handler nor any other; messages
+// without one are left to the other handlers. h runs on c's dispatch
+// goroutine, in arrival order, with the handlers' context; it may send
+// and await requests. Handle does not enable carbons: call Enable too.
+// Calling it twice on one Client panics.
 func Handle(c *xmpp.Client, h func(ctx context.Context, cb Carbon), opts *Options) {
 	log := slog.New(slog.DiscardHandler)
 	if opts != nil && opts.Logger != nil {
 		log = opts.Logger
 	}
-	c.HandleMessage(func(ctx context.Context, m *stanza.Message) {
-		if !IsCarbon(m) {
-			return
-		}
+	handle := func(ctx context.Context, m *stanza.Message) {
 		cb, err := Unwrap(c, m)
 		if err != nil {
 			log.Debug("carbons: dropping a carbon", "from", m.From.String(), "id", m.ID, "error", err)
 			return
 		}
 		h(ctx, cb)
-	})
+	}
+	c.HandleMessage(xmpp.Route{Payload: stanza.Name{Space: NS, Local: "received"}}, handle)
+	c.HandleMessage(xmpp.Route{Payload: stanza.Name{Space: NS, Local: "sent"}}, handle)
 }
 
 // Private marks m as private, so that the servers on the way copy it to

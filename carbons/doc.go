@@ -5,9 +5,9 @@
 // Forwarding (urn:xmpp:forward:0), which this package decodes too.
 //
 // Enable asks the server to send carbons to this resource, Disable stops
-// them. Handle passes the valid carbons that arrive to a function;
-// IsCarbon lets the application's own message handler skip the wrappers.
-// Unwrap and Parse do the same work by hand. Private keeps one outgoing
+// them. Handle claims the carbons that arrive and passes the valid ones to
+// a function, so the application's default message handler never sees a
+// carbon wrapper. Unwrap and Parse do the same work by hand. Private keeps one outgoing
 // message from being copied.
 //
 // # Security

@@ -40,7 +40,7 @@ func ExampleHandle() {
 		}
 	}, nil)
 	// The application's own handler skips the carbon wrappers.
-	alice.HandleMessage(func(ctx context.Context, m *stanza.Message) {
+	alice.HandleMessage(xmpp.Route{}, func(ctx context.Context, m *stanza.Message) {
 		if carbons.IsCarbon(m) {
 			return
 		}

@@ -20,23 +20,32 @@ func TestServers(t *testing.T) {
 			t.Skip("the in-process server does not implement carbons; see TestSpoofedCarbons and TestHandle")
 		}
 		ctx := timeout(t)
-		one, two := loginTarget(t, tg, 0, "one"), loginTarget(t, tg, 0, "two")
-		bob := loginTarget(t, tg, 1, "home")
-
 		copies := make(chan carbons.Carbon, 8)
-		carbons.Handle(two, func(ctx context.Context, cb carbons.Carbon) { copies <- cb }, nil)
 		wrappers := make(chan *stanza.Message, 8)
-		two.HandleMessage(func(ctx context.Context, m *stanza.Message) {
-			if carbons.IsCarbon(m) {
-				wrappers <- m
+		// Handle claims the carbons: the default handler of two must
+		// never see one; an observer sees the wrappers as they come.
+		unclaimed := make(chan *stanza.Message, 8)
+		two := loginTarget(t, tg, 0, "two", func(c *xmpp.Client) {
+			carbons.Handle(c, func(ctx context.Context, cb carbons.Carbon) { copies <- cb }, nil)
+			for _, dir := range []string{"received", "sent"} {
+				c.ObserveMessage(xmpp.Route{Payload: stanza.Name{Space: carbons.NS, Local: dir}},
+					func(ctx context.Context, m *stanza.Message) { wrappers <- m })
 			}
+			c.HandleMessage(xmpp.Route{}, func(ctx context.Context, m *stanza.Message) {
+				if carbons.IsCarbon(m) {
+					unclaimed <- m
+				}
+			})
 		})
 		toOne := make(chan *stanza.Message, 8)
-		one.HandleMessage(func(ctx context.Context, m *stanza.Message) {
-			if m.Body() != "" {
-				toOne <- m
-			}
+		one := loginTarget(t, tg, 0, "one", func(c *xmpp.Client) {
+			c.HandleMessage(xmpp.Route{}, func(ctx context.Context, m *stanza.Message) {
+				if m.Body() != "" {
+					toOne <- m
+				}
+			})
 		})
+		bob := loginTarget(t, tg, 1, "home")
 		for _, c := range []*xmpp.Client{one, two, bob} {
 			if err := c.Send(ctx, stanza.NewPresence(stanza.PresenceAvailable, jid.JID{})); err != nil {
 				t.Fatal(err)
@@ -125,6 +134,9 @@ func TestServers(t *testing.T) {
 		})
 		if len(copies) != 0 {
 			t.Errorf("%d more carbons than expected", len(copies))
+		}
+		if len(unclaimed) != 0 {
+			t.Errorf("the default handler saw %d carbons, the first %s", len(unclaimed), (<-unclaimed).Element())
 		}
 	})
 }

@@ -35,7 +35,7 @@ func Example() {
 	defer bob.Close()
 
 	done := make(chan struct{})
-	bob.HandleMessage(func(ctx context.Context, m *stanza.Message) {
+	bob.HandleMessage(xmpp.Route{}, func(ctx context.Context, m *stanza.Message) {
 		s, ok := chatstates.Get(m)
 		if !ok {
 			return

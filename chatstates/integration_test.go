@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/xmppkit/xmpp"
 	"github.com/xmppkit/xmpp/chatstates"
 	"github.com/xmppkit/xmpp/jid"
 	"github.com/xmppkit/xmpp/stanza"
@@ -18,7 +19,7 @@ func TestServers(t *testing.T) {
 		ctx := timeout(t)
 		alice, bob := loginTarget(t, tg, 0, "phone"), loginTarget(t, tg, 1, "home")
 		got := make(chan *stanza.Message, 8)
-		bob.HandleMessage(func(ctx context.Context, m *stanza.Message) { got <- m })
+		bob.HandleMessage(xmpp.Route{}, func(ctx context.Context, m *stanza.Message) { got <- m })
 		// The last notification goes to bob's bare JID: bob must be
 		// available, and the server must know it (it answers the ping
 		// after handling the presence) before alice sends.

@@ -19,7 +19,7 @@ func TestServers(t *testing.T) {
 		ctx := timeout(t)
 		alice, bob, carol := loginTarget(t, tg, 0, "phone"), loginTarget(t, tg, 1, "home"), loginTarget(t, tg, 2, "pc")
 		got := make(chan *stanza.Message, 8)
-		bob.HandleMessage(func(ctx context.Context, m *stanza.Message) { got <- m })
+		bob.HandleMessage(xmpp.Route{}, func(ctx context.Context, m *stanza.Message) { got <- m })
 
 		original := stanza.NewMessage(stanza.MessageChat, bob.JID(), "what light through yonder airlock breaks?")
 		fixed := stanza.NewMessage(stanza.MessageChat, bob.JID(), "what light through yonder window breaks?")

@@ -57,7 +57,7 @@ func TestIntegration(t *testing.T) {
 			}
 		}
 		got := make(chan string, 1)
-		bob.HandleMessage(func(_ context.Context, m *stanza.Message) { got <- m.Body() })
+		bob.HandleMessage(xmpp.Route{}, func(_ context.Context, m *stanza.Message) { got <- m.Body() })
 		if err := alice.Send(ctx, stanza.NewMessage(stanza.MessageChat, bob.JID(), "urgent")); err != nil {
 			t.Fatal(err)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/xmppkit/xmpp"
 	"github.com/xmppkit/xmpp/delay"
 	"github.com/xmppkit/xmpp/jid"
 	"github.com/xmppkit/xmpp/stanza"
@@ -53,7 +54,7 @@ func TestServers(t *testing.T) {
 
 		alice := loginTarget(t, tg, 0, "phone")
 		got := make(chan *stanza.Message, 4)
-		alice.HandleMessage(func(ctx context.Context, m *stanza.Message) {
+		alice.HandleMessage(xmpp.Route{}, func(ctx context.Context, m *stanza.Message) {
 			if m.Body() != "" {
 				got <- m
 			}

@@ -80,10 +80,12 @@ func NewCache(opts *CacheOptions) *Cache {
 // presence with a caps annotation records it for its sender, an
 // unavailable one forgets the sender. A presence without annotation
 // changes nothing, since a server may strip repeated annotations
-// (XEP-0115 section 8.4). Handle also advertises the caps feature on c.
+// (XEP-0115 section 8.4). The Cache observes presence (see
+// xmpp.Client.ObservePresence) and claims none. Handle also advertises
+// the caps feature on c.
 func (cc *Cache) Handle(c *xmpp.Client) {
 	c.Advertise(NSCaps)
-	c.HandlePresence(func(_ context.Context, p *stanza.Presence) {
+	c.ObservePresence(xmpp.Route{}, func(_ context.Context, p *stanza.Presence) {
 		cc.observe(p)
 	})
 }

@@ -32,7 +32,7 @@ type watcher struct {
 
 func watch(c *xmpp.Client) *watcher {
 	w := &watcher{c: c, ch: make(chan *stanza.Presence, 100)}
-	c.HandlePresence(func(_ context.Context, p *stanza.Presence) {
+	c.HandlePresence(xmpp.Route{}, func(_ context.Context, p *stanza.Presence) {
 		select {
 		case w.ch <- p:
 		default:

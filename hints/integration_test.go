@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/xmppkit/xmpp"
 	"github.com/xmppkit/xmpp/hints"
 	"github.com/xmppkit/xmpp/stanza"
 	"github.com/xmppkit/xmpp/xmpptest"
@@ -20,7 +21,7 @@ func TestServers(t *testing.T) {
 		ctx := timeout(t)
 		alice, bob := loginTarget(t, tg, 0, "phone"), loginTarget(t, tg, 1, "home")
 		got := make(chan *stanza.Message, 8)
-		alice.HandleMessage(func(ctx context.Context, m *stanza.Message) { got <- m })
+		alice.HandleMessage(xmpp.Route{}, func(ctx context.Context, m *stanza.Message) { got <- m })
 
 		hinted := func(body string, h hints.Hint) *stanza.Message {
 			m := stanza.NewMessage(stanza.MessageChat, alice.JID(), body)

@@ -123,7 +123,7 @@ func testSubscribed(t *testing.T, tg *xmpptest.Target) {
 // presences returns a channel of the presence stanzas c receives.
 func presences(c *xmpp.Client) <-chan *stanza.Presence {
 	ch := make(chan *stanza.Presence, 64)
-	c.HandlePresence(func(_ context.Context, p *stanza.Presence) {
+	c.HandlePresence(xmpp.Route{}, func(_ context.Context, p *stanza.Presence) {
 		select {
 		case ch <- p:
 		default:

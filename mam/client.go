@@ -45,16 +45,18 @@ type query struct {
 	err     error // the first problem with the archive's results
 }
 
-// New returns a Client for archives reached through c, and adds to c the
-// message handler that collects the results of its queries. Call it once
-// per xmpp.Client, before querying: every Client made adds a handler,
-// and handlers cannot be removed.
+// New returns a Client for archives reached through c, and makes c pass
+// it the archive results that arrive: it claims the messages that carry a
+// <result/> of NS (see xmpp.Route), so that archived messages never reach
+// the application's default message handler. Results of no query in
+// progress, or from anyone but the archive asked, are dropped. Call it
+// once per xmpp.Client, before querying: a second call panics.
 func New(c *xmpp.Client, opts *Options) *Client {
 	m := &Client{c: c, log: slog.New(slog.DiscardHandler), queries: make(map[string]*query)}
 	if opts != nil && opts.Logger != nil {
 		m.log = opts.Logger
 	}
-	c.HandleMessage(m.handle)
+	c.HandleMessage(xmpp.Route{Payload: stanza.Name{Space: NS, Local: "result"}}, m.handle)
 	return m
 }
 
@@ -92,8 +94,8 @@ type Page struct {
 // Fetch must not be called from a handler running on the Client's
 // dispatch goroutine (a message, presence, IQ or event handler): results
 // arrive as messages, which that goroutine delivers only after the
-// handler returns, so Fetch would wait until ctx ends. Call it from
-// another goroutine.
+// handler returns; Fetch then fails with xmpp.ErrInHandler, or waits
+// until ctx ends. Call it from another goroutine.
 func (m *Client) Fetch(ctx context.Context, archive jid.JID, q Query) (Page, error) {
 	if err := q.validate(); err != nil {
 		return Page{}, err
@@ -113,8 +115,11 @@ func (m *Client) Fetch(ctx context.Context, archive jid.JID, q Query) (Page, err
 		return Page{}, err
 	}
 	if !m.sawLast(queryID, fin) {
-		if err := m.drain(ctx); err != nil {
-			return Page{}, err
+		// The results came before the <fin/>, as messages, which go
+		// through the Client's dispatch queue while the <fin/> came
+		// straight to Request: wait until the queue is handled up to it.
+		if err := m.c.Sync(ctx); err != nil {
+			return Page{}, fmt.Errorf("mam: fetch: waiting for the last results: %w", err)
 		}
 	}
 	// After forget, no handler touches qu: its fields are ours.

@@ -338,26 +338,31 @@ func TestIsResult(t *testing.T) {
 	}
 }
 
-// TestResultsPassToOtherHandlers documents that the application's own
-// handlers see the result messages too, and can skip them with IsResult.
-func TestResultsPassToOtherHandlers(t *testing.T) {
+// TestResultsClaimed checks that the archive's result messages go to
+// the mam Client alone: the application's default message handler never
+// sees them.
+func TestResultsClaimed(t *testing.T) {
 	srv := xmpptest.StartServer(t, nil)
 	newFakeArchive(srv, 3)
-	alice := login(t, srv, 0)
-	m := mam.New(alice, nil)
-	seen := make(chan bool, 8)
-	alice.HandleMessage(func(ctx context.Context, msg *stanza.Message) { seen <- mam.IsResult(msg) })
-	if _, err := m.Fetch(timeout(t), jid.JID{}, mam.Query{}); err != nil {
+	seen := make(chan *stanza.Message, 8)
+	var m *mam.Client
+	alice := login(t, srv, 0, func(c *xmpp.Client) {
+		m = mam.New(c, nil)
+		c.HandleMessage(xmpp.Route{}, func(ctx context.Context, msg *stanza.Message) { seen <- msg })
+	})
+	p, err := m.Fetch(timeout(t), jid.JID{}, mam.Query{})
+	if err != nil {
 		t.Fatal(err)
 	}
-	for range 3 {
-		select {
-		case isResult := <-seen:
-			if !isResult {
-				t.Error("IsResult is false for a result message")
-			}
-		case <-time.After(waitTimeout):
-			t.Fatal("the application's handler did not see the results")
-		}
+	if len(p.Results) != 3 {
+		t.Fatalf("%d results; want 3", len(p.Results))
+	}
+	if err := alice.Sync(timeout(t)); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case msg := <-seen:
+		t.Errorf("the default handler saw %s", msg.Element())
+	default:
 	}
 }

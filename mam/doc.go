@@ -40,10 +40,9 @@
 // goroutine, but the <fin/> that ends a query is an IQ result, which the
 // Client hands straight to the waiting request. Fetch therefore checks,
 // after the <fin/>, that the last result it names has been collected, and
-// otherwise sends a ping to its own full JID and waits for the answer,
-// which passes through the dispatch queue behind every result (see the
-// comment on drain in sync.go). So Fetch must not be called from a
-// handler running on that goroutine.
+// otherwise waits with xmpp.Client.Sync until the dispatcher has handled
+// everything that arrived before the <fin/>. So Fetch must not be called
+// from a handler running on that goroutine.
 //
 // # Not covered
 //

@@ -21,8 +21,6 @@ const (
 	// NSDelay is the namespace of XEP-0203 Delayed Delivery, which dates
 	// each archived message.
 	NSDelay = "urn:xmpp:delay"
-
-	nsPing = "urn:xmpp:ping"
 )
 
 var (

@@ -22,16 +22,19 @@ const waitTimeout = 10 * time.Second
 
 // login connects account i of srv over net.Pipe and closes the Client
 // when t ends.
-func login(t *testing.T, srv *xmpptest.Server, i int) *xmpp.Client {
+func login(t *testing.T, srv *xmpptest.Server, i int, setup ...func(*xmpp.Client)) *xmpp.Client {
 	t.Helper()
 	a := srv.Account(i)
 	ctx, cancel := context.WithTimeout(context.Background(), waitTimeout)
 	defer cancel()
-	c, err := xmpp.Dial(ctx, a.JID(), &xmpp.Options{Password: a.Password, Resource: "res", Addr: srv.Addr(), Dial: srv.DialPipe, TLSConfig: srv.TLSConfig()})
-	if err != nil {
+	c := xmpp.New(a.JID(), &xmpp.Options{Password: a.Password, Resource: "res", Addr: srv.Addr(), Dial: srv.DialPipe, TLSConfig: srv.TLSConfig()})
+	t.Cleanup(func() { c.Close() })
+	for _, f := range setup {
+		f(c)
+	}
+	if err := c.Connect(ctx); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { c.Close() })
 	return c
 }
 

@@ -7,20 +7,22 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/xmppkit/xmpp"
 	"github.com/xmppkit/xmpp/jid"
 	"github.com/xmppkit/xmpp/mam"
 	"github.com/xmppkit/xmpp/stanza"
 	"github.com/xmppkit/xmpp/xmpptest"
 )
 
-// pingWatch counts the pings alice sends to her own full JID, which is how
-// Fetch waits for the results still queued, and calls onPing for each.
-func pingWatch(srv *xmpptest.Server, self func() jid.JID, onPing func()) *atomic.Int32 {
+// pingWatch counts the pings to the server, which is how Client.Sync,
+// and so Fetch, waits for the results still queued, and calls onPing for
+// each.
+func pingWatch(srv *xmpptest.Server, onPing func()) *atomic.Int32 {
 	var n atomic.Int32
 	srv.OnElement(func(ev xmpptest.ElementEvent) xmpptest.Verdict {
 		e := ev.Element
 		if ev.Dir == xmpptest.ClientToServer && e.Name.Local == "iq" && e.Attr("type") == "get" &&
-			e.Child("urn:xmpp:ping", "ping") != nil && e.Attr("to") == self().String() {
+			e.Child("urn:xmpp:ping", "ping") != nil && e.Attr("to") == "" {
 			n.Add(1)
 			onPing()
 		}
@@ -31,10 +33,10 @@ func pingWatch(srv *xmpptest.Server, self func() jid.JID, onPing func()) *atomic
 
 // TestFetchWaitsForQueuedResults forces the race between the results,
 // which the dispatch goroutine hands to handlers, and the <fin/>, which
-// goes straight to the waiting request: a handler that runs before
-// Fetch's blocks the dispatcher on the first result until Fetch has
-// received the <fin/> and started waiting (its ping to itself reaches
-// the server). Nothing is delayed by time. A Fetch that returned on the
+// goes straight to the waiting request: an observer, which runs before
+// Fetch's handler, blocks the dispatcher on the first result until Fetch
+// has received the <fin/> and started waiting (its Sync ping reaches the
+// server). Nothing is delayed by time. A Fetch that returned on the
 // <fin/> alone would return no results.
 func TestFetchWaitsForQueuedResults(t *testing.T) {
 	srv := xmpptest.StartServer(t, nil)
@@ -51,12 +53,12 @@ func TestFetchWaitsForQueuedResults(t *testing.T) {
 			gate = nil
 		}
 	}
-	pings := pingWatch(srv, alice.JID, open)
-	alice.HandleMessage(func(ctx context.Context, m *stanza.Message) {
+	pings := pingWatch(srv, open)
+	alice.ObserveMessage(xmpp.Route{Payload: stanza.Name{Space: mam.NS, Local: "result"}}, func(ctx context.Context, m *stanza.Message) {
 		gateMu.Lock()
 		g := gate
 		gateMu.Unlock()
-		if g != nil && mam.IsResult(m) {
+		if g != nil {
 			<-g
 		}
 	})
@@ -74,7 +76,7 @@ func TestFetchWaitsForQueuedResults(t *testing.T) {
 			t.Fatalf("max %d: results %v; want %v", max, got, want)
 		}
 		if pings.Load() != before+1 {
-			t.Errorf("max %d: %d pings to itself; want 1", max, pings.Load()-before)
+			t.Errorf("max %d: %d pings to the server; want 1", max, pings.Load()-before)
 		}
 	}
 }
@@ -87,7 +89,7 @@ func TestFetchWithoutRSM(t *testing.T) {
 	arch := newFakeArchive(srv, 100)
 	arch.noRSM = true
 	alice := login(t, srv, 0)
-	pings := pingWatch(srv, alice.JID, func() {})
+	pings := pingWatch(srv, func() {})
 	m := mam.New(alice, nil)
 	for i := range 10 {
 		p, err := m.Fetch(timeout(t), jid.JID{}, mam.Query{Max: 100})
@@ -99,7 +101,7 @@ func TestFetchWithoutRSM(t *testing.T) {
 		}
 	}
 	if pings.Load() != 10 {
-		t.Errorf("%d pings to itself; want one per query", pings.Load())
+		t.Errorf("%d pings to the server; want one per query", pings.Load())
 	}
 }
 

@@ -36,14 +36,14 @@ func Example() {
 	defer juliet.Close()
 
 	read := make(chan *stanza.Message, 2)
-	juliet.HandleMessage(func(ctx context.Context, m *stanza.Message) {
+	juliet.HandleMessage(xmpp.Route{}, func(ctx context.Context, m *stanza.Message) {
 		if markers.IsMarkable(m) {
 			read <- m
 		}
 	})
 	done := make(chan struct{})
 	bodies := map[string]string{}
-	romeo.HandleMessage(func(ctx context.Context, m *stanza.Message) {
+	romeo.HandleMessage(xmpp.Route{}, func(ctx context.Context, m *stanza.Message) {
 		if mk, ok := markers.Get(m); ok {
 			fmt.Printf("%s up to %q\n", mk.Kind, bodies[mk.ID])
 			close(done)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/xmppkit/xmpp"
 	"github.com/xmppkit/xmpp/jid"
 	"github.com/xmppkit/xmpp/markers"
 	"github.com/xmppkit/xmpp/stanza"
@@ -18,9 +19,9 @@ func TestServers(t *testing.T) {
 		ctx := timeout(t)
 		alice, bob := loginTarget(t, tg, 0, "phone"), loginTarget(t, tg, 1, "home")
 		toBob := make(chan *stanza.Message, 8)
-		bob.HandleMessage(func(ctx context.Context, m *stanza.Message) { toBob <- m })
+		bob.HandleMessage(xmpp.Route{}, func(ctx context.Context, m *stanza.Message) { toBob <- m })
 		toAlice := make(chan *stanza.Message, 8)
-		alice.HandleMessage(func(ctx context.Context, m *stanza.Message) { toAlice <- m })
+		alice.HandleMessage(xmpp.Route{}, func(ctx context.Context, m *stanza.Message) { toAlice <- m })
 		// The markers go to alice's bare JID: she must be available, and
 		// the server must know it before bob answers (it answers the ping
 		// after handling the presence).

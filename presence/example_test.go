@@ -35,7 +35,7 @@ func Example() {
 	defer alice.Close()
 
 	// Bob approves every subscription request.
-	bob.HandlePresence(func(ctx context.Context, p *stanza.Presence) {
+	bob.HandlePresence(xmpp.Route{}, func(ctx context.Context, p *stanza.Presence) {
 		if p.Type == stanza.PresenceSubscribe {
 			_ = bob.Send(ctx, stanza.NewPresence(stanza.PresenceSubscribed, p.From.Bare()))
 		}

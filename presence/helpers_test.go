@@ -73,7 +73,7 @@ func connectWith(t *testing.T, tg *xmpptest.Target, dial stream.DialFunc, i int,
 		all:     make(chan *stanza.Presence, 1000),
 	}
 	p.tr.OnChange(func(ch presence.Change) { p.changes <- ch })
-	c.HandlePresence(func(_ context.Context, pr *stanza.Presence) {
+	c.HandlePresence(xmpp.Route{}, func(_ context.Context, pr *stanza.Presence) {
 		switch pr.Type {
 		case stanza.PresenceSubscribe, stanza.PresenceSubscribed, stanza.PresenceUnsubscribe, stanza.PresenceUnsubscribed:
 			p.subs <- pr

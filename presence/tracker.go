@@ -142,9 +142,10 @@ type contact struct {
 }
 
 // NewTracker returns a Tracker of the presence c receives, registered as
-// one of c's presence handlers for c's life. Create it before sending the
-// initial presence: the server sends the contacts' presence once, right
-// after it.
+// a presence observer of c (see xmpp.Client.ObservePresence) for c's
+// life: it sees every presence and claims none. Create it before
+// Connect, or at least before sending the initial presence: the server
+// sends the contacts' presence once, right after it.
 func NewTracker(c *xmpp.Client) *Tracker {
 	t := &Tracker{
 		c:        c,
@@ -152,7 +153,7 @@ func NewTracker(c *xmpp.Client) *Tracker {
 		contacts: make(map[jid.JID]*contact),
 		limit:    maxQueued,
 	}
-	c.HandlePresence(t.handle)
+	c.ObservePresence(xmpp.Route{}, t.handle)
 	c.HandleEvent(func(_ context.Context, ev xmpp.Event) {
 		if ev.Kind == xmpp.EventNewSession {
 			t.Reset()

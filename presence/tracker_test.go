@@ -334,7 +334,7 @@ func TestOnChangeDoesNotBlockDispatch(t *testing.T) {
 		<-release
 	})
 	msgs := make(chan *stanza.Message, 1)
-	alice.c.HandleMessage(func(_ context.Context, m *stanza.Message) { msgs <- m })
+	alice.c.HandleMessage(xmpp.Route{}, func(_ context.Context, m *stanza.Message) { msgs <- m })
 
 	me := alice.c.JID()
 	for _, from := range []string{"bob@localhost/1", "bob@localhost/2", "bob@localhost/3"} {

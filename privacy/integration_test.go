@@ -62,10 +62,10 @@ func TestIntegration(t *testing.T) {
 		privacy.HandlePushes(alice1, &privacy.PushOptions{OnPush: func(n string) { pushes1 <- n }})
 		privacy.HandlePushes(alice2, &privacy.PushOptions{OnPush: func(n string) { pushes2 <- n }})
 		inbox, inbox2 := make(chan *stanza.Message, 16), make(chan *stanza.Message, 16)
-		alice1.HandleMessage(func(_ context.Context, m *stanza.Message) { inbox <- m })
-		alice2.HandleMessage(func(_ context.Context, m *stanza.Message) { inbox2 <- m })
+		alice1.HandleMessage(xmpp.Route{}, func(_ context.Context, m *stanza.Message) { inbox <- m })
+		alice2.HandleMessage(xmpp.Route{}, func(_ context.Context, m *stanza.Message) { inbox2 <- m })
 		bobErrs := make(chan *stanza.Message, 16)
-		bob.HandleMessage(func(_ context.Context, m *stanza.Message) {
+		bob.HandleMessage(xmpp.Route{}, func(_ context.Context, m *stanza.Message) {
 			if m.Type == stanza.MessageError {
 				bobErrs <- m
 			}

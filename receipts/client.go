@@ -8,8 +8,9 @@ import (
 	"github.com/xmppkit/xmpp/stanza"
 )
 
-// AutoReply adds to c a message handler that answers receipt requests
-// with Ack, for the senders allow accepts. It never answers a message of
+// AutoReply adds to c a message observer (see
+// xmpp.Client.ObserveMessage) that answers receipt requests with Ack, for
+// the senders allow accepts; the message still goes to its owner. It never answers a message of
 // type error or groupchat, one without an id or a from address, or one
 // that itself carries a receipt (XEP-0184 section 5.4, against loops);
 // allow is asked only about the others. allow runs on c's dispatch
@@ -25,7 +26,7 @@ func AutoReply(c *xmpp.Client, allow func(from jid.JID) bool) {
 		panic("receipts: AutoReply: allow is nil")
 	}
 	c.Advertise(NS)
-	c.HandleMessage(func(ctx context.Context, m *stanza.Message) {
+	c.ObserveMessage(xmpp.Route{Payload: stanza.Name{Space: NS, Local: "request"}}, func(ctx context.Context, m *stanza.Message) {
 		if !deservesAck(m) || !allow(m.From) {
 			return
 		}
@@ -46,13 +47,15 @@ func deservesAck(m *stanza.Message) bool {
 	return Requested(m) && !isAck(m)
 }
 
-// Handle adds to c a message handler that calls h with the sender and
-// the acknowledged id of every receipt that arrives (not of type error).
+// Handle adds to c a message observer (see xmpp.Client.ObserveMessage)
+// that calls h with the sender and the acknowledged id of every receipt
+// that arrives (not of type error); the message still goes to its owner,
+// the application's default message handler if nobody else claims it.
 // It checks nothing else: whether the id is one of ours, and whether from
 // is the address the message went to, is for h to check. h runs on c's
-// dispatch goroutine, in arrival order, with the Client's context.
+// dispatch goroutine, in arrival order, with the handlers' context.
 func Handle(c *xmpp.Client, h func(ctx context.Context, from jid.JID, id string)) {
-	c.HandleMessage(func(ctx context.Context, m *stanza.Message) {
+	c.ObserveMessage(xmpp.Route{Payload: stanza.Name{Space: NS, Local: "received"}}, func(ctx context.Context, m *stanza.Message) {
 		if m.Type == stanza.MessageError {
 			return
 		}

@@ -34,7 +34,7 @@ func TestAutoReply(t *testing.T) {
 	})
 	got := make(chan receipt, 4)
 	types := make(chan stanza.MessageType, 4)
-	alice.HandleMessage(func(ctx context.Context, m *stanza.Message) {
+	alice.HandleMessage(xmpp.Route{}, func(ctx context.Context, m *stanza.Message) {
 		if id, ok := receipts.Received(m); ok {
 			types <- m.Type
 			got <- receipt{m.From, id}
@@ -123,7 +123,7 @@ func TestTracker(t *testing.T) {
 	receipts.Handle(alice, func(ctx context.Context, from jid.JID, id string) { seen <- receipt{from, id} })
 	// bob acknowledges by hand, so the test decides when.
 	bobGot := make(chan *stanza.Message, 8)
-	bob.HandleMessage(func(ctx context.Context, m *stanza.Message) { bobGot <- m })
+	bob.HandleMessage(xmpp.Route{}, func(ctx context.Context, m *stanza.Message) { bobGot <- m })
 	ack := func(t *testing.T, by *xmpp.Client, to jid.JID, id string) {
 		t.Helper()
 		m := receipts.Ack(&stanza.Message{Header: stanza.Header{From: to, ID: id}, Type: stanza.MessageChat})

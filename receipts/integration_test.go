@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/xmppkit/xmpp"
 	"github.com/xmppkit/xmpp/jid"
 	"github.com/xmppkit/xmpp/receipts"
 	"github.com/xmppkit/xmpp/stanza"
@@ -45,7 +46,7 @@ func TestServers(t *testing.T) {
 		// AutoReply refused.
 		first := make(chan struct{})
 		var bobGot []string // bodies of the requests bob gets
-		bob.HandleMessage(func(ctx context.Context, m *stanza.Message) {
+		bob.HandleMessage(xmpp.Route{}, func(ctx context.Context, m *stanza.Message) {
 			mu.Lock()
 			defer mu.Unlock()
 			if receipts.Requested(m) {

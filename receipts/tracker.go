@@ -43,10 +43,12 @@ type delivery struct {
 }
 
 // NewTracker returns a Tracker for messages sent through c and adds to c
-// the message handler that watches for their receipts and bounces.
+// the message observers that watch for their receipts and bounces (see
+// xmpp.Client.ObserveMessage: the messages still reach their owners).
 func NewTracker(c *xmpp.Client) *Tracker {
 	t := &Tracker{c: c, pending: make(map[string]*delivery)}
-	c.HandleMessage(t.handle)
+	c.ObserveMessage(xmpp.Route{Payload: stanza.Name{Space: NS, Local: "received"}}, t.handle)
+	c.ObserveMessage(xmpp.Route{Type: string(stanza.MessageError)}, t.handle)
 	return t
 }
 

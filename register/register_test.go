@@ -111,6 +111,7 @@ func (s *server) WriteElement(_ context.Context, e *stanza.Element) error {
 	s.next = s.answer(iq)
 	return nil
 }
+func (s *server) InputOffset() int64                          { return 0 }
 func (s *server) WriteKeepalive(context.Context) error        { return nil }
 func (s *server) StartTLS(context.Context, *tls.Config) error { return errors.New("not used") }
 func (s *server) TLS() *tls.ConnectionState                   { return &tls.ConnectionState{} }

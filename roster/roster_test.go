@@ -319,18 +319,19 @@ func TestReloadAfterNewSession(t *testing.T) {
 	})
 	a := srv.Account(0)
 	lost := make(chan struct{})
-	phone, err := xmpp.Dial(ctx(t), a.JID(), &xmpp.Options{Password: a.Password, Dial: srv.DialPipe, TLSConfig: srv.TLSConfig(), Resource: "phone",
-		ReconnectMin: time.Millisecond, OnEvent: func(ev xmpp.Event) {
-			if ev.Kind == xmpp.EventDisconnected {
-				close(lost)
-			}
-		}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	phone := xmpp.New(a.JID(), &xmpp.Options{Password: a.Password, Dial: srv.DialPipe, TLSConfig: srv.TLSConfig(), Resource: "phone",
+		ReconnectMin: time.Millisecond})
 	t.Cleanup(func() { phone.Close() })
+	phone.HandleEvent(func(_ context.Context, ev xmpp.Event) {
+		if ev.Kind == xmpp.EventDisconnected {
+			close(lost)
+		}
+	})
 	ch := newChanges()
 	r := roster.New(phone, &roster.Options{OnChange: ch.on})
+	if err := phone.Connect(ctx(t)); err != nil {
+		t.Fatal(err)
+	}
 	if err := r.Load(ctx(t)); err != nil {
 		t.Fatal(err)
 	}

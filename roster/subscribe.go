@@ -72,13 +72,15 @@ type Request struct {
 }
 
 // HandleRequests calls h for every subscription request that reaches the
-// Client (RFC 6121 section 3.1.3); h answers with Approve or Cancel, now
+// Client (RFC 6121 section 3.1.3): it claims presence of type subscribe
+// (see xmpp.Route), which then reaches no other presence handler, and
+// calling it twice on one Client panics. h answers with Approve or Cancel, now
 // or later, or not at all (the server keeps the request and sends it again
 // at the next login). The server answers on our behalf, without calling
 // h, a request from a contact that already has our presence.
 func HandleRequests(c *xmpp.Client, h func(ctx context.Context, r Request)) {
-	c.HandlePresence(func(ctx context.Context, p *stanza.Presence) {
-		if p.Type != stanza.PresenceSubscribe || p.From.IsZero() {
+	c.HandlePresence(xmpp.Route{Type: string(stanza.PresenceSubscribe)}, func(ctx context.Context, p *stanza.Presence) {
+		if p.From.IsZero() {
 			return
 		}
 		r := Request{From: p.From.Bare(), Presence: p}

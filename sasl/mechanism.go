@@ -92,6 +92,16 @@ type Session interface {
 	Verify(successData []byte) error
 }
 
+// BindingType returns the channel-binding type s binds the exchange to
+// (TLSUnique, TLSExporter or TLSServerEndPoint), or "" when it binds to
+// none, as every mechanism but the SCRAM -PLUS family does.
+func BindingType(s Session) string {
+	if b, ok := s.(interface{ ChannelBinding() string }); ok {
+		return b.ChannelBinding()
+	}
+	return ""
+}
+
 // mechInfo describes a mechanism this package implements.
 type mechInfo struct {
 	name  string

@@ -33,6 +33,8 @@ type scramSession struct {
 	wantHash    []byte
 	requireHash bool
 
+	binding string // the channel-binding type, "" without
+
 	state       scramState
 	err         error  // the error that spent the session
 	serverFinal string // the verified server-final message
@@ -79,8 +81,22 @@ func newSCRAM(cfg *Config, p scramParams) *scramSession {
 		maxIters:    cfg.MaxIterations,
 		wantHash:    downgradeHash(p.mech.hash, p.mechs, p.cbTypes),
 		requireHash: p.requireHash,
+		binding:     bindingType(p.cb),
 	}
 }
+
+// bindingType is the name of cb's type when it is used, "" otherwise.
+func bindingType(cb scram.ChannelBinding) string {
+	if !cb.IsSupported() {
+		return ""
+	}
+	return string(cb.Type)
+}
+
+// ChannelBinding returns the channel-binding type the exchange binds to
+// (TLSUnique, TLSExporter, TLSServerEndPoint), or "" when it binds to
+// none.
+func (s *scramSession) ChannelBinding() string { return s.binding }
 
 // Mechanism returns the SCRAM mechanism name.
 func (s *scramSession) Mechanism() string { return s.name }

@@ -99,6 +99,11 @@ func (d *Decoder) Restart() { d.s.Restart() }
 // the clear is taken as coming through TLS.
 func (d *Decoder) Buffered() int { return d.s.Buffered() }
 
+// InputOffset returns the number of bytes of the input read so far: the
+// size of an element is the difference of the offsets around its
+// ReadElement.
+func (d *Decoder) InputOffset() int64 { return d.s.Offset() }
+
 // ReadHeader reads the stream's open tag, after an optional XML declaration
 // and white space. A first element that is not {NSStream}stream is reported
 // as a *SyntaxError with condition StreamInvalidNamespace.
@@ -133,7 +138,8 @@ func (d *Decoder) ReadHeader() (StreamHeader, error) {
 // between elements. It returns io.EOF when the peer closed the stream
 // (</stream:stream>, or the end of input between fragments) and
 // io.ErrUnexpectedEOF when the input ended inside the stream. Syntax and
-// limit errors are *SyntaxError values. The returned element shares no
+// limit errors are *SyntaxError values; a second stream header is one,
+// with condition StreamInvalidXML. The returned element shares no
 // memory with the Decoder.
 func (d *Decoder) ReadElement() (*Element, error) {
 	tok, err := d.next(true)
@@ -145,6 +151,11 @@ func (d *Decoder) ReadElement() (*Element, error) {
 		return nil, io.EOF
 	case xmlscan.Text:
 		return nil, &SyntaxError{Condition: StreamNotWellFormed, Offset: tok.Offset, Msg: "character data outside of a stanza"}
+	}
+	if string(tok.Local) == "stream" && string(tok.Space) == NSStream {
+		// A stream header inside the stream: the schema of RFC 6120
+		// allows none, and read as an element it would never end.
+		return nil, &SyntaxError{Condition: StreamInvalidXML, Offset: tok.Offset, Msg: "stream header inside the stream"}
 	}
 	d.b.reset()
 	d.b.start(d, tok)

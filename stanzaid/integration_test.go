@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/xmppkit/xmpp"
 	"github.com/xmppkit/xmpp/jid"
 	"github.com/xmppkit/xmpp/stanza"
 	"github.com/xmppkit/xmpp/stanzaid"
@@ -33,7 +34,7 @@ func TestServers(t *testing.T) {
 		alice, bob := loginTarget(t, tg, 0, "phone"), loginTarget(t, tg, 1, "home")
 		own := alice.JID().Bare()
 		got := make(chan *stanza.Message, 8)
-		alice.HandleMessage(func(ctx context.Context, m *stanza.Message) { got <- m })
+		alice.HandleMessage(xmpp.Route{}, func(ctx context.Context, m *stanza.Message) { got <- m })
 
 		forge := func(m *stanza.Message, by jid.JID, id string) *stanza.Message {
 			m.Payloads = append(m.Payloads, stanzaid.ID{ID: id, By: by}.Element())

@@ -68,6 +68,9 @@ type Session struct {
 	Features *stanza.Element
 	// Mechanism is the SASL mechanism used.
 	Mechanism string
+	// ChannelBinding is the channel-binding type the SASL exchange bound
+	// to (sasl.TLSUnique, ...), or "" when it bound to none.
+	ChannelBinding string
 	// Resumed reports that Config.Resume was honoured: the old session
 	// goes on, and ServerH is how many of our stanzas the server had
 	// handled.
@@ -103,6 +106,7 @@ type negotiator struct {
 	authed    bool
 	preAuthed bool
 	mech      string
+	binding   string
 	resumeErr *ResumeError
 }
 
@@ -158,7 +162,7 @@ func (n *negotiator) run(ctx context.Context) (*Session, error) {
 					return nil, err
 				}
 				if ok {
-					return &Session{Transport: n.t, JID: r.JID, ID: peer.ID, Features: feats, Mechanism: n.mech, Resumed: true, ServerH: h}, nil
+					return &Session{Transport: n.t, JID: r.JID, ID: peer.ID, Features: feats, Mechanism: n.mech, ChannelBinding: n.binding, Resumed: true, ServerH: h}, nil
 				}
 			} else if n.cfg.Resume != nil {
 				n.resumeErr = &ResumeError{}
@@ -170,7 +174,7 @@ func (n *negotiator) run(ctx context.Context) (*Session, error) {
 			if err := n.session(ctx, feats); err != nil {
 				return nil, err
 			}
-			return &Session{Transport: n.t, JID: bound, ID: peer.ID, Features: feats, Mechanism: n.mech, ResumeErr: n.resumeErr}, nil
+			return &Session{Transport: n.t, JID: bound, ID: peer.ID, Features: feats, Mechanism: n.mech, ChannelBinding: n.binding, ResumeErr: n.resumeErr}, nil
 		}
 	}
 	return nil, n.protocolError(ctx, "negotiation did not finish")
@@ -288,6 +292,7 @@ func (n *negotiator) authenticate(ctx context.Context, feats *stanza.Element) er
 		return err
 	}
 	n.mech = sess.Mechanism()
+	n.binding = sasl.BindingType(sess)
 	n.log.Debug("sasl", "mechanism", n.mech, "offered", offered)
 	if err := n.exchange(ctx, sess); err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/xmppkit/xmpp/jid"
 	"github.com/xmppkit/xmpp/stanza"
@@ -22,7 +23,17 @@ type Resume struct {
 	JID jid.JID
 	// H is the number of stanzas we handled from the server.
 	H uint32
+	// Timeout bounds the wait for the answer to <resume/>, apart from
+	// the negotiation's context; zero leaves it to that context. A
+	// server that takes longer fails the negotiation with an error
+	// matching ErrResumeTimeout, and the stream is closed: an answer that
+	// may still come leaves its state unknown.
+	Timeout time.Duration
 }
+
+// ErrResumeTimeout is wrapped by the error of a negotiation whose
+// <resume/> got no answer within Resume.Timeout.
+var ErrResumeTimeout = errors.New("stream: no answer to <resume/> in time")
 
 // ResumeError reports that the server refused to resume a session. The
 // stream goes on with a new session, so the stanzas the server had not
@@ -77,12 +88,17 @@ func ParseH(e *stanza.Element) (uint32, error) {
 // when it did, the server's count of our stanzas.
 func (n *negotiator) resume(ctx context.Context, r *Resume) (bool, uint32, error) {
 	req := stanza.NewElement(NSSM, "resume", stanza.A("previd", r.ID), stanza.A("h", strconv.FormatUint(uint64(r.H), 10)))
+	if r.Timeout > 0 {
+		bounded, cancel := context.WithTimeoutCause(ctx, r.Timeout, ErrResumeTimeout)
+		defer cancel()
+		ctx = bounded
+	}
 	if err := n.t.WriteElement(ctx, req); err != nil {
-		return false, 0, fmt.Errorf("stream: resume: %w", err)
+		return false, 0, n.resumeFailed(ctx, fmt.Errorf("stream: resume: %w", err))
 	}
 	e, err := n.read(ctx)
 	if err != nil {
-		return false, 0, err
+		return false, 0, n.resumeFailed(ctx, err)
 	}
 	switch e.Name {
 	case stanza.Name{Space: NSSM, Local: "resumed"}:
@@ -96,4 +112,13 @@ func (n *negotiator) resume(ctx context.Context, r *Resume) (bool, uint32, error
 		return false, 0, nil
 	}
 	return false, 0, n.protocolError(ctx, "unexpected <"+e.Name.Local+"> in answer to <resume/>")
+}
+
+// resumeFailed returns err, marked with ErrResumeTimeout when it is the
+// Resume.Timeout bound that ended ctx.
+func (n *negotiator) resumeFailed(ctx context.Context, err error) error {
+	if cause := context.Cause(ctx); errors.Is(cause, ErrResumeTimeout) {
+		return fmt.Errorf("%w: %w", cause, err)
+	}
+	return err
 }

@@ -36,6 +36,11 @@ type Transport interface {
 	ReadElement() (*stanza.Element, error)
 	// ReadElementContext is ReadElement bounded by ctx, for negotiation.
 	ReadElementContext(ctx context.Context) (*stanza.Element, error)
+	// InputOffset returns the number of bytes read from the peer so
+	// far: the size of an element on the wire is the difference of the
+	// offsets before and after reading it, which is how the Client
+	// bounds the bytes waiting for its handlers.
+	InputOffset() int64
 	// WriteElement writes e. It returns when ctx ends, and a write cut
 	// short leaves the transport broken.
 	WriteElement(ctx context.Context, e *stanza.Element) error
@@ -125,6 +130,9 @@ func (t *TCP) ReadElement() (*stanza.Element, error) {
 	}
 	return e, err
 }
+
+// InputOffset implements Transport.
+func (t *TCP) InputOffset() int64 { return t.dec.InputOffset() }
 
 // ReadElementContext implements Transport.
 func (t *TCP) ReadElementContext(ctx context.Context) (*stanza.Element, error) {

@@ -78,7 +78,7 @@ func BenchmarkServerMessage(b *testing.B) {
 	defer alice.Close()
 	defer bob.Close()
 	got := make(chan struct{}, 1)
-	bob.HandleMessage(func(context.Context, *stanza.Message) { got <- struct{}{} })
+	bob.HandleMessage(xmpp.Route{}, func(context.Context, *stanza.Message) { got <- struct{}{} })
 	for b.Loop() {
 		if err := alice.Send(ctx, stanza.NewMessage(stanza.MessageChat, bob.JID(), "ping")); err != nil {
 			b.Fatal(err)

@@ -42,7 +42,7 @@ func ExampleServer() {
 	defer bob.Close()
 
 	got := make(chan *stanza.Message, 1)
-	bob.HandleMessage(func(ctx context.Context, m *stanza.Message) { got <- m })
+	bob.HandleMessage(xmpp.Route{}, func(ctx context.Context, m *stanza.Message) { got <- m })
 	if err := alice.Send(ctx, stanza.NewMessage(stanza.MessageChat, bob.JID(), "Hello, Bob!")); err != nil {
 		log.Fatal(err)
 	}

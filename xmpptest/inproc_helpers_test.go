@@ -77,8 +77,9 @@ func options(srv *xmpptest.Server, password string) *xmpp.Options {
 }
 
 // login connects account i of srv as resource res ("" lets the server
-// choose), with opts changing the defaults of options.
-func login(t *testing.T, srv *xmpptest.Server, i int, res string, change func(*xmpp.Options)) (*xmpp.Client, error) {
+// choose), with change changing the defaults of options, after running
+// setup on the unconnected Client.
+func login(t *testing.T, srv *xmpptest.Server, i int, res string, change func(*xmpp.Options), setup ...func(*xmpp.Client)) (*xmpp.Client, error) {
 	t.Helper()
 	acct := srv.Account(i)
 	o := options(srv, acct.Password)
@@ -88,7 +89,14 @@ func login(t *testing.T, srv *xmpptest.Server, i int, res string, change func(*x
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), waitTimeout)
 	defer cancel()
-	return xmpp.Dial(ctx, acct.JID(), o)
+	c := xmpp.New(acct.JID(), o)
+	for _, f := range setup {
+		f(c)
+	}
+	if err := c.Connect(ctx); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 // mustLogin is login that fails the test on error and closes the Client
@@ -112,8 +120,8 @@ type inbox struct {
 
 func newInbox(c *xmpp.Client) *inbox {
 	in := &inbox{c: c, ch: make(chan stanza.Stanza, 100)}
-	c.HandleMessage(func(_ context.Context, m *stanza.Message) { in.ch <- m })
-	c.HandlePresence(func(_ context.Context, p *stanza.Presence) { in.ch <- p })
+	c.HandleMessage(xmpp.Route{}, func(_ context.Context, m *stanza.Message) { in.ch <- m })
+	c.HandlePresence(xmpp.Route{}, func(_ context.Context, p *stanza.Presence) { in.ch <- p })
 	c.HandleIQ(stanza.IQSet, "jabber:iq:roster", "query", func(_ context.Context, iq *stanza.IQ) (*stanza.Element, error) {
 		in.ch <- iq
 		return nil, nil

@@ -1,6 +1,7 @@
 package xmpptest_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -18,7 +19,8 @@ func TestServerSMClientResumes(t *testing.T) {
 	events := make(chan xmpp.Event, 10)
 	bob, err := login(t, srv, 1, "phone", func(o *xmpp.Options) {
 		o.ReconnectMin, o.ReconnectMax = time.Millisecond, 10*time.Millisecond
-		o.OnEvent = func(ev xmpp.Event) { events <- ev }
+	}, func(c *xmpp.Client) {
+		c.HandleEvent(func(_ context.Context, ev xmpp.Event) { events <- ev })
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -77,7 +77,7 @@ func run(ctx context.Context, addr jid.JID, opts *xmpp.Options) error {
 	})
 	version.Handle(c, version.Info{Name: "echobot", Version: "1.0"})
 
-	c.HandleMessage(func(ctx context.Context, m *stanza.Message) {
+	c.HandleMessage(xmpp.Route{}, func(ctx context.Context, m *stanza.Message) {
 		if m.Type != stanza.MessageChat || m.Body() == "" {
 			return
 		}

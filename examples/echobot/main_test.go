@@ -38,7 +38,7 @@ func TestEchoBot(t *testing.T) {
 	echoes := make(chan string, 4)
 	acks := make(chan string, 4)
 	var botFull jid.JID // the bot's resource, learnt from its receipt
-	c.HandleMessage(func(ctx context.Context, m *stanza.Message) {
+	c.HandleMessage(xmpp.Route{}, func(ctx context.Context, m *stanza.Message) {
 		if id, ok := receipts.Received(m); ok {
 			botFull = m.From
 			acks <- id
@@ -47,7 +47,7 @@ func TestEchoBot(t *testing.T) {
 		}
 	})
 	presences := make(chan stanza.PresenceType, 4)
-	c.HandlePresence(func(ctx context.Context, p *stanza.Presence) { presences <- p.Type })
+	c.HandlePresence(xmpp.Route{}, func(ctx context.Context, p *stanza.Presence) { presences <- p.Type })
 
 	if err := c.Send(ctx, stanza.NewMessage(stanza.MessageChat, bot.JID(), "hello bot")); err != nil {
 		t.Fatal(err)

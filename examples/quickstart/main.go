@@ -72,9 +72,9 @@ func demo(ctx context.Context, w io.Writer) error {
 	fmt.Fprintf(w, "bob connected as %s\n", bob.JID())
 
 	presences := make(chan *stanza.Presence, 1)
-	bob.HandlePresence(func(ctx context.Context, p *stanza.Presence) { presences <- p })
+	bob.HandlePresence(xmpp.Route{}, func(ctx context.Context, p *stanza.Presence) { presences <- p })
 	messages := make(chan *stanza.Message, 1)
-	bob.HandleMessage(func(ctx context.Context, m *stanza.Message) { messages <- m })
+	bob.HandleMessage(xmpp.Route{}, func(ctx context.Context, m *stanza.Message) { messages <- m })
 
 	p := stanza.NewPresence(stanza.PresenceAvailable, bob.JID())
 	p.Statuses = []stanza.Text{{Value: "trying the quickstart"}}

@@ -23,28 +23,33 @@ const dialTimeout = 20 * time.Second
 
 // Login connects account i of the in-process srv as resource (the server
 // picks one if empty) over net.Pipe, and closes the Client when t ends.
-func Login(t testing.TB, srv *xmpptest.Server, i int, resource string) *xmpp.Client {
+// Each setup function runs on the Client before it connects: to register
+// handlers that must see everything the server sends.
+func Login(t testing.TB, srv *xmpptest.Server, i int, resource string, setup ...func(*xmpp.Client)) *xmpp.Client {
 	t.Helper()
-	return dial(t, srv.Account(i), dialTimeout, &xmpp.Options{Resource: resource, Dial: srv.DialPipe, TLSConfig: srv.TLSConfig()})
+	return dial(t, srv.Account(i), &xmpp.Options{Resource: resource, Dial: srv.DialPipe, TLSConfig: srv.TLSConfig()}, setup)
 }
 
-// LoginTarget connects account i of tg as resource over TCP, and closes
-// the Client when t ends.
-func LoginTarget(t testing.TB, tg *xmpptest.Target, i int, resource string) *xmpp.Client {
+// LoginTarget connects account i of tg as resource over TCP, as Login
+// does, and closes the Client when t ends.
+func LoginTarget(t testing.TB, tg *xmpptest.Target, i int, resource string, setup ...func(*xmpp.Client)) *xmpp.Client {
 	t.Helper()
-	return dial(t, tg.Account(i), dialTimeout, &xmpp.Options{Resource: resource, Addr: tg.Addr, TLSConfig: tg.TLSConfig()})
+	return dial(t, tg.Account(i), &xmpp.Options{Resource: resource, Addr: tg.Addr, TLSConfig: tg.TLSConfig()}, setup)
 }
 
-func dial(t testing.TB, a xmpptest.Account, d time.Duration, o *xmpp.Options) *xmpp.Client {
+func dial(t testing.TB, a xmpptest.Account, o *xmpp.Options, setup []func(*xmpp.Client)) *xmpp.Client {
 	t.Helper()
 	o.Password = a.Password
-	ctx, cancel := context.WithTimeout(context.Background(), d)
+	ctx, cancel := context.WithTimeout(context.Background(), dialTimeout)
 	defer cancel()
-	c, err := xmpp.Dial(ctx, a.JID(), o)
-	if err != nil {
+	c := xmpp.New(a.JID(), o)
+	t.Cleanup(func() { c.Close() })
+	for _, f := range setup {
+		f(c)
+	}
+	if err := c.Connect(ctx); err != nil {
 		t.Fatalf("login as %s: %v", a.User, err)
 	}
-	t.Cleanup(func() { c.Close() })
 	return c
 }
 

@@ -193,6 +193,10 @@ func (r *Reader) Next() (*Token, error) {
 
 func (r *Reader) offset() int64 { return r.base + int64(r.pos) }
 
+// Offset returns the number of bytes of the input the tokens so far
+// came from.
+func (r *Reader) Offset() int64 { return r.offset() }
+
 // eofError turns the end of the input into io.EOF or io.ErrUnexpectedEOF.
 func (r *Reader) eofError(err error) error {
 	if err != io.EOF {
