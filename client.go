@@ -67,7 +67,8 @@ type Client struct {
 	presMu       sync.Mutex
 	lastPresence *stanza.Element // the last broadcast presence we sent
 
-	conn atomic.Pointer[stream.Session] // the current connection's negotiation
+	conn      atomic.Pointer[stream.Session] // the current connection's negotiation
+	connected atomic.Bool                    // the connection is up
 
 	// ctx is cancelled when the Client ends; hctx, derived from it, is
 	// the context handlers get.
@@ -93,6 +94,7 @@ type Client struct {
 	handlerWaits atomic.Int32  // calls from handlers waiting on the server
 	waitChanged  chan struct{} // one slot: handlerWaits went up
 	paused       atomic.Bool   // the reader waits for room in the queue
+	pauses       chan struct{} // one slot: the reader stopped for room
 
 	lostMu    sync.Mutex
 	lostT     stream.Transport // the transport connectionLost closed
@@ -125,6 +127,7 @@ func New(addr jid.JID, opts *Options) *Client {
 		shutDone:    make(chan struct{}),
 		ackNeeded:   make(chan struct{}, 1),
 		waitChanged: make(chan struct{}, 1),
+		pauses:      make(chan struct{}, 1),
 	}
 	c.ctx, c.cancel = context.WithCancel(context.Background())
 	c.hctx = context.WithValue(c.ctx, handlerKey{}, c)
@@ -246,6 +249,7 @@ func (c *Client) use(sess *stream.Session) {
 	c.jid = sess.JID
 	c.jidMu.Unlock()
 	c.conn.Store(sess)
+	c.connected.Store(true)
 	now := time.Now().UnixNano()
 	c.lastRecv.Store(now)
 	c.lastSend.Store(now)
@@ -393,6 +397,7 @@ func (c *Client) end(cause error, graceful bool) {
 		c.ended = true
 		started := c.started.Load()
 		c.cause = cause
+		c.connected.Store(false)
 		close(c.done)
 		c.lifeMu.Unlock()
 		c.cancel()

@@ -208,7 +208,6 @@ func TestPreAuthFirstConnectionOnly(t *testing.T) {
 			}
 		})
 	})
-	waitFor(t, c.sm.resumable, "stream management")
 	if err := srv.Cut(c.JID()); err != nil {
 		t.Fatal(err)
 	}

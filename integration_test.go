@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -141,6 +142,16 @@ func TestIntegrationMechanisms(t *testing.T) {
 					}
 					if err := c.Ping(context.Background(), jid.JID{}); err != nil {
 						t.Error(err)
+					}
+					st := c.ConnectionState()
+					wantCB := ""
+					if strings.HasSuffix(mech, "-PLUS") {
+						wantCB = sasl.TLSUnique // all these servers offer
+					}
+					if !st.Connected || st.TLS == nil || st.TLS.Version != version || st.Mechanism != mech ||
+						st.ChannelBinding != wantCB || st.StreamID == "" || st.JID != c.JID() {
+						t.Errorf("ConnectionState: connected %t, TLS %v, mechanism %q, binding %q (want %q), stream %q, %s",
+							st.Connected, st.TLS != nil, st.Mechanism, st.ChannelBinding, wantCB, st.StreamID, st.JID)
 					}
 					c.Close()
 				})

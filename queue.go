@@ -58,6 +58,13 @@ func (q *queue) full() (bool, int64) {
 	return q.fullLocked(), q.bytes
 }
 
+// len returns the number of stanzas waiting.
+func (q *queue) len() int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.stanzas
+}
+
 // push adds it, whatever the bounds.
 func (q *queue) push(it item) {
 	q.mu.Lock()

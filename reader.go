@@ -31,6 +31,7 @@ func (c *Client) runLoop(t stream.Transport) {
 			c.readFailed(err)
 			return
 		}
+		c.connected.Store(false)
 		c.emit(Event{Kind: EventDisconnected, Err: err})
 		if t = c.reconnect(t, err); t == nil {
 			return
@@ -74,6 +75,7 @@ func (c *Client) waitForRoom(t stream.Transport) error {
 			return c.overflow(t)
 		}
 		c.paused.Store(true)
+		notify(c.pauses)
 		select {
 		case <-c.queue.space:
 		case <-c.waitChanged:

@@ -53,6 +53,14 @@ func (s *smState) resumable() bool {
 	return s.enabled && s.active && s.id != "" && s.abandoned == nil
 }
 
+// status reports whether the server enabled stream management on this
+// session, and whether the session can be resumed.
+func (s *smState) status() (enabled, resumable bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.active, s.enabled && s.active && s.id != "" && s.abandoned == nil
+}
+
 // sent records a stanza written (or about to be written) to the stream.
 func (s *smState) sent(e *stanza.Element) {
 	s.mu.Lock()

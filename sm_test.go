@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -62,7 +63,6 @@ func TestSMAcks(t *testing.T) {
 	acks := watch(srv, xmpptest.ClientToServer, func(e *stanza.Element) bool { return isSM(e, "a") })
 	sent := watch(srv, xmpptest.ClientToServer, func(e *stanza.Element) bool { return e.Name.Local == "message" })
 	c := dialTest(t, srv, 0, func(o *Options) { o.AckEvery = 2 })
-	waitFor(t, c.sm.resumable, "<enabled/>")
 	bob := jid.MustParse("bob@localhost/x")
 	for i := range 3 {
 		if err := srv.Inject(c.JID(), chat(bob, c.JID(), fmt.Sprint(i))); err != nil {
@@ -93,8 +93,18 @@ func TestSMAcks(t *testing.T) {
 			t.Fatalf("server got %q, want %q", got, b)
 		}
 	}
-	// AckEvery 2: the Client asked, the server answered h=2.
-	waitFor(t, func() bool { n, _ := c.sm.pending(); return n == 0 }, "ack applied")
+	// AckEvery 2: the Client asked, the server answered h=2, before it
+	// answered Sync's ping.
+	if err := c.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// Only Sync's own ping, sent after the <r/>, waits for an ack.
+	c.sm.mu.Lock()
+	unacked := slices.Clone(c.sm.unacked)
+	c.sm.mu.Unlock()
+	if len(unacked) != 1 || unacked[0].Name.Local != "iq" {
+		t.Errorf("unacknowledged: %v", unacked)
+	}
 }
 
 func expect(t *testing.T, ch <-chan string, want string) {
@@ -106,19 +116,6 @@ func expect(t *testing.T, ch <-chan string, want string) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatalf("waited for %q", want)
-	}
-}
-
-// waitFor polls cond for up to five seconds; the condition depends on the
-// Client's reader, which runs on its own.
-func waitFor(t *testing.T, cond func() bool, what string) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
 	}
 }
 
@@ -135,7 +132,6 @@ func TestSMQueueBound(t *testing.T) {
 	})
 	requests := watch(srv, xmpptest.ClientToServer, func(e *stanza.Element) bool { return isSM(e, "r") })
 	c := dialTest(t, srv, 0, func(o *Options) { o.MaxUnacked, o.AckEvery = 2, 100 })
-	waitFor(t, c.sm.resumable, "<enabled/>")
 	for i := range 2 {
 		if err := c.SendElement(context.Background(), msg(fmt.Sprint(i))); err != nil {
 			t.Fatal(err)
@@ -172,7 +168,10 @@ func TestSMEnableRefused(t *testing.T) {
 	refusals := watch(srv, xmpptest.ServerToClient, func(e *stanza.Element) bool { return isSM(e, "failed") })
 	c := dialTest(t, srv, 0, nil)
 	next(t, refusals, "<failed/>")
-	waitFor(t, func() bool { c.sm.mu.Lock(); defer c.sm.mu.Unlock(); return !c.sm.enabled }, "stream management off")
+	// Connect returned once <enable/> was answered.
+	if on, _ := c.sm.status(); on {
+		t.Error("stream management on after <failed/>")
+	}
 	if err := c.SendElement(context.Background(), msg("plain")); err != nil {
 		t.Fatal(err)
 	}
@@ -189,7 +188,6 @@ func TestSMAckTooHigh(t *testing.T) {
 	sent := streamErrors(srv)
 	events := make(chan Event, 8)
 	c := connectTest(t, srv, 0, nil, eventsTo(events))
-	waitFor(t, c.sm.resumable, "<enabled/>")
 	if err := srv.Inject(c.JID(), smAck(5)); err != nil {
 		t.Fatal(err)
 	}
@@ -242,7 +240,6 @@ func TestResumeResendsWhatWasNotAcked(t *testing.T) {
 	resumes := watch(srv, xmpptest.ClientToServer, func(e *stanza.Element) bool { return isSM(e, "resume") })
 	// m-2 reaches the server, which never takes it; m-3 is not even read.
 	held := holdFirst(srv, func(e *stanza.Element) bool { return e.ChildText(stanza.NSClient, "body") == "m-2" })
-	waitFor(t, alice.sm.resumable, "<enabled/>")
 
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -312,7 +309,6 @@ func TestResumeRefusedStartsNewSession(t *testing.T) {
 	presences := watch(srv, xmpptest.ClientToServer, func(e *stanza.Element) bool { return e.Name.Local == "presence" })
 	events := make(chan Event, 4)
 	c := connectTest(t, srv, 0, nil, eventsTo(events))
-	waitFor(t, c.sm.resumable, "<enabled/>")
 	p := stanza.NewPresence(stanza.PresenceAvailable, jid.JID{})
 	p.Statuses = []stanza.Text{{Value: "here"}}
 	ctx := context.Background()
@@ -374,7 +370,6 @@ func TestCloseDuringReconnect(t *testing.T) {
 			}
 		})
 	})
-	waitFor(t, c.sm.resumable, "<enabled/>")
 	if err := srv.Cut(c.JID()); err != nil {
 		t.Fatal(err)
 	}
@@ -434,7 +429,6 @@ func TestHandleEvent(t *testing.T) {
 		seen <- fmt.Sprintf("%s, ping %v", ev.Kind, c.Ping(pctx, jid.JID{}))
 	})
 	c.HandleMessage(Route{}, func(ctx context.Context, m *stanza.Message) { seen <- "message " + m.Body() })
-	waitFor(t, c.sm.resumable, "<enabled/>")
 	if err := srv.Cut(c.JID()); err != nil {
 		t.Fatal(err)
 	}
@@ -452,7 +446,6 @@ func TestAckAfterNewSessionCountsNewStream(t *testing.T) {
 	srv := xmpptest.StartServer(t, &xmpptest.ServerConfig{StreamManagement: true})
 	acks := watch(srv, xmpptest.ClientToServer, func(e *stanza.Element) bool { return isSM(e, "a") })
 	c := dialTest(t, srv, 0, nil)
-	waitFor(t, c.sm.resumable, "<enabled/>")
 	if err := c.Ping(context.Background(), jid.JID{}); err != nil { // one stanza from the server
 		t.Fatal(err)
 	}
@@ -553,7 +546,7 @@ func TestBreakBeforeEnabledStartsNewSession(t *testing.T) {
 	if fmt.Sprint(kinds) != "[disconnected new session disconnected new session]" {
 		t.Errorf("events %v", kinds)
 	}
-	waitFor(t, c.sm.resumable, "stream management on the third connection")
+	// The Ping goes out once the third connection is up.
 	if err := c.Ping(context.Background(), jid.JID{}); err != nil {
 		t.Fatal(err)
 	}
