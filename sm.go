@@ -48,9 +48,8 @@ func (s *smState) reconnectable() bool {
 
 // resumable reports whether a broken connection can be resumed.
 func (s *smState) resumable() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.enabled && s.active && s.id != "" && s.abandoned == nil
+	_, r := s.status()
+	return r
 }
 
 // status reports whether the server enabled stream management on this

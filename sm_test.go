@@ -181,27 +181,45 @@ func TestSMEnableRefused(t *testing.T) {
 }
 
 // TestSMAckTooHigh: an ack for more than we sent is answered with a stream
-// error, and the connection is dropped (and resumed, if it can be).
+// error; the session's counts are wrong, so it is not resumed: the Client
+// starts a new session at once, and reports what the server had not
+// acknowledged.
 func TestSMAckTooHigh(t *testing.T) {
 	checkGoroutines(t)
 	srv := xmpptest.StartServer(t, &xmpptest.ServerConfig{StreamManagement: true})
 	sent := streamErrors(srv)
+	resumes := watch(srv, xmpptest.ClientToServer, func(e *stanza.Element) bool { return isSM(e, "resume") })
+	// The server acknowledges nothing, so what we send stays unacked.
+	srv.OnElement(func(ev xmpptest.ElementEvent) xmpptest.Verdict {
+		e := ev.Element
+		return xmpptest.Verdict{Drop: ev.Dir == xmpptest.ServerToClient && isSM(e, "a") && e.Attr("test") == ""}
+	})
 	events := make(chan Event, 8)
 	c := connectTest(t, srv, 0, nil, eventsTo(events))
-	if err := srv.Inject(c.JID(), smAck(5)); err != nil {
+	if err := c.SendElement(context.Background(), msg("unacked")); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Inject(c.JID(), smAck(5).SetAttr("test", "pass")); err != nil {
 		t.Fatal(err)
 	}
 	se, err := stanza.ParseStreamError(next(t, sent, "the client's stream error"))
 	if err != nil || se.Condition != stanza.StreamUndefinedCondition || se.App == nil || se.App.Name.Local != "handled-count-too-high" {
 		t.Errorf("server got %v (%v)", se, err)
 	}
+	if ev := nextEvent(t, events); ev.Kind != EventDisconnected || !errors.Is(ev.Err, errHandledTooHigh) {
+		t.Errorf("event %v (%v), want disconnected", ev.Kind, ev.Err)
+	}
+	ev := nextEvent(t, events)
+	if ev.Kind != EventNewSession || !errors.Is(ev.Err, errHandledTooHigh) {
+		t.Fatalf("event %v (%v), want a new session", ev.Kind, ev.Err)
+	}
+	if len(ev.Lost) != 1 || ev.Lost[0].ChildText(stanza.NSClient, "body") != "unacked" {
+		t.Errorf("lost %v, want the unacknowledged message", ev.Lost)
+	}
 	select {
-	case ev := <-events:
-		if ev.Kind != EventDisconnected || !errors.Is(ev.Err, errHandledTooHigh) {
-			t.Errorf("event %+v", ev)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("no disconnection event")
+	case e := <-resumes:
+		t.Errorf("the Client tried to resume the session: %s", e)
+	default:
 	}
 }
 

@@ -18,8 +18,9 @@
 //	}
 //
 // Features tells whether an archive supports MAM and the extended fields
-// (Query.IDs). IsResult lets the application's own message handler skip
-// the result messages.
+// (Query.IDs). New claims the result messages (see xmpp.Route), so the
+// application's default message handler never sees them; IsResult tells
+// them apart where no Client of this package is attached.
 //
 // # Security
 //

@@ -41,9 +41,9 @@ func (m *Client) Features(ctx context.Context, archive jid.JID) (Features, error
 }
 
 // IsResult reports whether m carries a MAM <result/> payload, valid or
-// not. An application's own message handler uses it to skip the result
-// wrappers, which Client collects: shown as messages they make no sense,
-// and one not from the archive must not be shown at all.
+// not. With New such messages reach no other handler; without it,
+// IsResult tells them apart: shown as messages the result wrappers make
+// no sense, and one not from the archive must not be shown at all.
 func IsResult(m *stanza.Message) bool {
 	for _, p := range m.Payloads {
 		if p.Name == (stanza.Name{Space: NS, Local: "result"}) {

@@ -128,9 +128,10 @@ func (q Query) Element() *stanza.Element {
 }
 
 // NewAccount returns a function for xmpp.Options.PreAuth that registers
-// the account username with password before Dial logs in (XEP-0077
-// section 3.1): Dial then returns a Client of the new account. Give Dial
-// the same address and password:
+// the account username with password before the Client logs in
+// (XEP-0077 section 3.1), on its first connection: Connect (or Dial) then
+// logs in to the new account. Give the Client the same address and
+// password:
 //
 //	opts := &xmpp.Options{Password: pw, PreAuth: register.NewAccount("zed", pw, nil)}
 //	c, err := xmpp.Dial(ctx, jid.MustParse("zed@example.com"), opts)

@@ -13,10 +13,12 @@
 //	func TestHello(t *testing.T) {
 //		srv := xmpptest.StartServer(t, nil) // closed when the test ends
 //		acct := srv.Account(0)             // alice@localhost, "alice-pass"
-//		c, err := xmpp.Dial(ctx, acct.JID(), &xmpp.Options{
+//		c := xmpp.New(acct.JID(), &xmpp.Options{
 //			Password: acct.Password, Addr: srv.Addr(),
 //			TLSConfig: srv.TLSConfig(), Dial: srv.DialPipe,
 //		})
+//		c.HandleMessage(xmpp.Route{}, ...)
+//		err := c.Connect(ctx)
 //		...
 //	}
 //

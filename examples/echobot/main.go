@@ -51,18 +51,15 @@ func main() {
 // run connects as addr and serves until ctx ends (nil) or the connection
 // ends for good (its error).
 func run(ctx context.Context, addr jid.JID, opts *xmpp.Options) error {
-	c, err := xmpp.Dial(ctx, addr, opts)
-	if err != nil {
-		return err
-	}
+	// Everything the bot handles is registered before it connects, so
+	// that nothing the server sends at once (offline messages,
+	// subscription requests) is missed.
+	c := xmpp.New(addr, opts)
 	defer c.Close()
 
 	// The roster says who the bot's contacts are; it follows pushes and
 	// reloads itself after a reconnection that lost the session.
 	contacts := roster.New(c, nil)
-	if err := contacts.Load(ctx); err != nil {
-		return err
-	}
 	// Everyone may subscribe; the bot asks back, so that both sides see
 	// each other's presence.
 	roster.HandleRequests(c, func(ctx context.Context, req roster.Request) {
@@ -76,13 +73,20 @@ func run(ctx context.Context, addr jid.JID, opts *xmpp.Options) error {
 		return ok && (it.Subscription == roster.From || it.Subscription == roster.Both)
 	})
 	version.Handle(c, version.Info{Name: "echobot", Version: "1.0"})
-
-	c.HandleMessage(xmpp.Route{}, func(ctx context.Context, m *stanza.Message) {
-		if m.Type != stanza.MessageChat || m.Body() == "" {
-			return
+	// The bot answers chat messages: it claims them.
+	c.HandleMessage(xmpp.Route{Type: string(stanza.MessageChat)}, func(ctx context.Context, m *stanza.Message) {
+		if m.Body() == "" {
+			return // a chat state or a receipt alone
 		}
 		_ = c.Send(ctx, stanza.NewMessage(stanza.MessageChat, m.From, m.Body()))
 	})
+
+	if err := c.Connect(ctx); err != nil {
+		return err
+	}
+	if err := contacts.Load(ctx); err != nil {
+		return err
+	}
 	if err := c.Send(ctx, stanza.NewPresence(stanza.PresenceAvailable, jid.JID{})); err != nil {
 		return err
 	}

@@ -54,27 +54,30 @@ func demo(ctx context.Context, w io.Writer) error {
 	defer srv.Close()
 	fmt.Fprintf(w, "started an in-process XMPP server for %s on %s\n", srv.Domain(), srv.Addr())
 
-	connect := func(i int) (*xmpp.Client, error) {
-		acct := srv.Account(i)
-		return xmpp.Dial(ctx, acct.JID(), &xmpp.Options{Password: acct.Password, Addr: srv.Addr(), TLSConfig: srv.TLSConfig()})
+	options := func(acct xmpptest.Account) *xmpp.Options {
+		return &xmpp.Options{Password: acct.Password, Addr: srv.Addr(), TLSConfig: srv.TLSConfig()}
 	}
-	alice, err := connect(0)
+	// Dial connects at once: alice registers no handler.
+	alice, err := xmpp.Dial(ctx, srv.Account(0).JID(), options(srv.Account(0)))
 	if err != nil {
 		return fmt.Errorf("alice: %w", err)
 	}
 	defer alice.Close()
-	bob, err := connect(1)
-	if err != nil {
-		return fmt.Errorf("bob: %w", err)
-	}
-	defer bob.Close()
-	fmt.Fprintf(w, "alice connected as %s (STARTTLS, SCRAM)\n", alice.JID())
-	fmt.Fprintf(w, "bob connected as %s\n", bob.JID())
+	fmt.Fprintf(w, "alice connected as %s (STARTTLS, %s)\n", alice.JID(), alice.ConnectionState().Mechanism)
 
+	// bob is built first, given his handlers, and only then connected, so
+	// that nothing the server sends him is missed. The zero Route makes
+	// each the default handler of its kind.
+	bob := xmpp.New(srv.Account(1).JID(), options(srv.Account(1)))
+	defer bob.Close()
 	presences := make(chan *stanza.Presence, 1)
 	bob.HandlePresence(xmpp.Route{}, func(ctx context.Context, p *stanza.Presence) { presences <- p })
 	messages := make(chan *stanza.Message, 1)
 	bob.HandleMessage(xmpp.Route{}, func(ctx context.Context, m *stanza.Message) { messages <- m })
+	if err := bob.Connect(ctx); err != nil {
+		return fmt.Errorf("bob: %w", err)
+	}
+	fmt.Fprintf(w, "bob connected as %s\n", bob.JID())
 
 	p := stanza.NewPresence(stanza.PresenceAvailable, bob.JID())
 	p.Statuses = []stanza.Text{{Value: "trying the quickstart"}}
