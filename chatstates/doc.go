@@ -6,7 +6,8 @@
 //
 // Set and Get put a state on a message and read it; Notification builds a
 // standalone notification; Parse and State.Element decode and encode the
-// elements.
+// elements. Handle observes the states a Client receives, without taking
+// the messages from their owner.
 //
 // The rules of XEP-0085 section 5 that this package applies: a message
 // carries at most one state (Set replaces, Get refuses a message with

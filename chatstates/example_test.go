@@ -35,11 +35,7 @@ func Example() {
 	defer bob.Close()
 
 	done := make(chan struct{})
-	bob.HandleMessage(xmpp.Route{}, func(ctx context.Context, m *stanza.Message) {
-		s, ok := chatstates.Get(m)
-		if !ok {
-			return
-		}
+	chatstates.Handle(bob, func(ctx context.Context, m *stanza.Message, s chatstates.State) {
 		if m.Body() == "" {
 			fmt.Printf("alice is %s\n", s)
 			return

@@ -5,8 +5,9 @@
 // to this one".
 //
 // AddMarkable and IsMarkable write and read the request; Reply builds the
-// answer; Get reads a marker; Parse, Marker.Element and Set decode and
-// encode the marker elements.
+// answer; Get reads a marker, and Handle observes the markers a Client
+// receives, without taking the messages from their owner; Parse,
+// Marker.Element and Set decode and encode the marker elements.
 //
 // XEP-0333 1.0.0 defines only <displayed/>. The <received/> and
 // <acknowledged/> markers of its earlier versions are still sent by some

@@ -43,11 +43,9 @@ func Example() {
 	})
 	done := make(chan struct{})
 	bodies := map[string]string{}
-	romeo.HandleMessage(xmpp.Route{}, func(ctx context.Context, m *stanza.Message) {
-		if mk, ok := markers.Get(m); ok {
-			fmt.Printf("%s up to %q\n", mk.Kind, bodies[mk.ID])
-			close(done)
-		}
+	markers.Handle(romeo, func(ctx context.Context, m *stanza.Message, mk markers.Marker) {
+		fmt.Printf("%s up to %q\n", mk.Kind, bodies[mk.ID])
+		close(done)
 	})
 	// Markers go to the bare JID, so romeo must be available.
 	if err := romeo.Send(ctx, stanza.NewPresence(stanza.PresenceAvailable, jid.JID{})); err != nil {
