@@ -31,6 +31,7 @@ type peer struct {
 	c       *xmpp.Client
 	tr      *presence.Tracker
 	changes chan presence.Change
+	changed chan struct{} // one slot: the Tracker reported a change since the last receive
 	subs    chan *stanza.Presence
 	all     chan *stanza.Presence // every presence, for the record
 }
@@ -69,10 +70,19 @@ func connectWith(t *testing.T, tg *xmpptest.Target, dial stream.DialFunc, i int,
 		c:       c,
 		tr:      presence.NewTracker(c),
 		changes: make(chan presence.Change, 1000),
+		changed: make(chan struct{}, 1),
 		subs:    make(chan *stanza.Presence, 100),
 		all:     make(chan *stanza.Presence, 1000),
 	}
 	p.tr.OnChange(func(ch presence.Change) { p.changes <- ch })
+	// The Tracker records a change before it reports it, so a wait that
+	// checks its state, then receives from changed, misses none.
+	p.tr.OnChange(func(presence.Change) {
+		select {
+		case p.changed <- struct{}{}:
+		default:
+		}
+	})
 	c.HandlePresence(xmpp.Route{}, func(_ context.Context, pr *stanza.Presence) {
 		switch pr.Type {
 		case stanza.PresenceSubscribe, stanza.PresenceSubscribed, stanza.PresenceUnsubscribe, stanza.PresenceUnsubscribed:
@@ -179,22 +189,27 @@ func mutual(t *testing.T, a, b *peer) {
 		x.send(t, stanza.PresenceSubscribe, y.bare())
 		y.sub(t, stanza.PresenceSubscribe, x.bare())
 		y.send(t, stanza.PresenceSubscribed, x.bare())
-		x.poll(t, "the presence of "+y.c.JID().String(), func() bool {
+		x.await(t, "the presence of "+y.c.JID().String(), func() bool {
 			_, ok := x.tr.Resource(y.c.JID())
 			return ok
 		})
 	}
 }
 
-// poll waits until cond holds, without consuming the changes reported.
-func (p *peer) poll(t *testing.T, what string, cond func() bool) {
+// await waits until cond, which reads p's Tracker, holds, without
+// consuming the changes reported: it checks cond again after each change
+// the Tracker reports. (A round trip of p's, Client.Sync, would not do:
+// what p awaits follows another Client's stanza, which a real server may
+// route to p after it answered p's ping.)
+func (p *peer) await(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(waitTimeout)
+	deadline := time.After(waitTimeout)
 	for !cond() {
-		if time.Now().After(deadline) {
+		select {
+		case <-p.changed:
+		case <-deadline:
 			t.Fatalf("%s: timed out waiting for %s", p.c.JID(), what)
 		}
-		time.Sleep(5 * time.Millisecond)
 	}
 }
 

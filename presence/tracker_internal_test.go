@@ -3,8 +3,11 @@ package presence
 import (
 	"context"
 	"runtime"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/xmppkit/xmpp"
@@ -77,12 +80,17 @@ func TestOnChangeMissed(t *testing.T) {
 	for _, r := range []string{"2", "3", "4", "5"} {
 		inject(r)
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for len(tr.Resources(bob)) != 5 {
-		if time.Now().After(deadline) {
-			t.Fatalf("resources %d", len(tr.Resources(bob)))
-		}
-		time.Sleep(time.Millisecond)
+	// The server sends its answer to the ping of Sync after the injected
+	// presences: once Sync returns, the Tracker has recorded them all
+	// (its handler runs on the Client's dispatch goroutine; only the
+	// callbacks wait).
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	if err := c.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(tr.Resources(bob)); n != 5 {
+		t.Fatalf("resources %d", n)
 	}
 	close(release)
 	for _, want := range []string{"2", "3"} {
@@ -97,31 +105,61 @@ func TestOnChangeMissed(t *testing.T) {
 }
 
 // TestNotifyLoopEnds checks that the goroutine calling the callbacks
-// ends with the Client.
+// ends with the Client. It runs in a synctest bubble, so that Wait tells
+// when the goroutine has had its chance to exit; the Client stays
+// unconnected, since the in-process server's goroutines cannot live in
+// the bubble, and the goroutine waits only for the Client's Done.
 func TestNotifyLoopEnds(t *testing.T) {
-	srv := xmpptest.StartServer(t, nil)
-	c := dialAlice(t, srv)
-	tr := NewTracker(c)
-	tr.OnChange(func(Change) {})
-	tr.OnChange(func(Change) {}) // one goroutine for both
-	if n := notifyLoops(); n < 1 {
-		t.Fatalf("%d notify goroutines", n)
-	}
-	c.Close()
-	deadline := time.Now().Add(3 * time.Second)
-	for notifyLoops() != 0 {
-		if time.Now().After(deadline) {
-			t.Fatalf("%d notify goroutines left after Close", notifyLoops())
+	synctest.Test(t, func(t *testing.T) {
+		c := xmpp.New(jid.MustParse("alice@localhost"), nil)
+		defer c.Close()
+		tr := NewTracker(c)
+		before := notifyLoops()
+		tr.OnChange(func(Change) {})
+		tr.OnChange(func(Change) {}) // one goroutine for both
+		// The goroutines started here; goroutine numbers are never reused.
+		var ours []uint64
+		for _, id := range notifyLoops() {
+			if !slices.Contains(before, id) {
+				ours = append(ours, id)
+			}
 		}
-		time.Sleep(10 * time.Millisecond)
-	}
+		if len(ours) != 1 {
+			t.Fatalf("%d notify goroutines", len(ours))
+		}
+		c.Close()
+		// Every goroutine of the bubble has now exited or waits for
+		// something that will never come.
+		synctest.Wait()
+		for _, id := range notifyLoops() {
+			if slices.Contains(ours, id) {
+				t.Fatalf("notify goroutine %d left after Close", id)
+			}
+		}
+	})
 }
 
-// notifyLoops counts the goroutines that Tracker.OnChange started.
-func notifyLoops() int {
+// notifyLoops returns the numbers of the goroutines that Tracker.OnChange
+// started, in the whole process (other tests' Clients may still be
+// ending).
+func notifyLoops() []uint64 {
 	buf := make([]byte, 1<<20)
 	buf = buf[:runtime.Stack(buf, true)]
-	return strings.Count(string(buf), "created by github.com/xmppkit/xmpp/presence.(*Tracker).OnChange")
+	var ids []uint64
+	for _, g := range strings.Split(string(buf), "\n\n") {
+		if !strings.Contains(g, "created by github.com/xmppkit/xmpp/presence.(*Tracker).OnChange") {
+			continue
+		}
+		// "goroutine 7 [select]:"
+		f := strings.Fields(g)
+		if len(f) < 2 || f[0] != "goroutine" {
+			continue
+		}
+		if id, err := strconv.ParseUint(f[1], 10, 64); err == nil {
+			ids = append(ids, id)
+		}
+	}
+	return ids
 }
 
 // TestCompare checks the order of resources and the names of kinds.

@@ -16,8 +16,9 @@ import (
 // user is one logged-in account with its Roster, available, approving
 // every subscription request when approve is set.
 type user struct {
-	c *xmpp.Client
-	r *roster.Roster
+	c       *xmpp.Client
+	r       *roster.Roster
+	changed chan struct{} // one slot: the Roster changed since the last receive
 }
 
 func connect(t *testing.T, tg *xmpptest.Target, i int, approve bool) *user {
@@ -28,7 +29,13 @@ func connect(t *testing.T, tg *xmpptest.Target, i int, approve bool) *user {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close() })
-	u := &user{c: c, r: roster.New(c, nil)}
+	u := &user{c: c, changed: make(chan struct{}, 1)}
+	u.r = roster.New(c, &roster.Options{OnChange: func(roster.Change) {
+		select {
+		case u.changed <- struct{}{}:
+		default:
+		}
+	}})
 	if approve {
 		roster.HandleRequests(c, func(ctx context.Context, req roster.Request) {
 			if err := roster.Approve(ctx, c, req.From); err != nil {
@@ -45,10 +52,14 @@ func connect(t *testing.T, tg *xmpptest.Target, i int, approve bool) *user {
 	return u
 }
 
-// waitItem waits until u's item for contact reads want ("" for absent).
+// waitItem waits until u's item for contact reads want ("" for absent),
+// checking again after each change the Roster reports. (A round trip of
+// u's, Client.Sync, would not do: the pushes awaited may follow the other
+// user's stanzas, which the server may route to u after it answered u's
+// ping.)
 func (u *user) waitItem(t *testing.T, contact jid.JID, want string) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.After(10 * time.Second)
 	for {
 		got := ""
 		if it, ok := u.r.Item(contact); ok {
@@ -57,10 +68,11 @@ func (u *user) waitItem(t *testing.T, contact jid.JID, want string) {
 		if got == want {
 			return
 		}
-		if time.Now().After(deadline) {
+		select {
+		case <-u.changed:
+		case <-deadline:
 			t.Fatalf("%s: item for %s is %q, want %q", u.c.JID(), contact, got, want)
 		}
-		time.Sleep(10 * time.Millisecond)
 	}
 }
 
