@@ -32,10 +32,24 @@ func (c *Client) dispatchLoop() {
 		}
 		select {
 		case <-c.done:
+			c.abandonQueue(it)
 			return
 		default:
 		}
 		c.run(it)
+	}
+}
+
+// abandonQueue says, when the Client has ended, how many stanzas it read
+// that no handler will see (it, just popped, and the rest): the server
+// counted them as handled.
+func (c *Client) abandonQueue(it item) {
+	n := c.queue.len()
+	if it.s != nil {
+		n++
+	}
+	if n > 0 {
+		c.opts.Logger.Warn("client ended with stanzas its handlers did not get", "stanzas", n)
 	}
 }
 

@@ -43,9 +43,12 @@ type ServerConfig struct {
 	// service-unavailable and the session ends.
 	ResumeTimeout time.Duration
 	// QueueSize bounds the elements waiting to be written to one client;
-	// default 1024. A client that falls that far behind is disconnected
-	// with a policy-violation stream error, so that a client that stops
-	// reading never holds up the others.
+	// default 65536. Routing never waits for a client: what a client is
+	// sent faster than it reads waits here, as it does in a real server's
+	// buffers (a client that reads slower than others send, for a while,
+	// is still served), and a client that falls this far behind is
+	// disconnected with a policy-violation stream error, so that one
+	// that stops reading never holds up the others or fills the memory.
 	QueueSize int
 	// Logger receives sessions starting and ending (Info) and every
 	// element in and out (Debug). nil is silent.
@@ -212,7 +215,7 @@ func newServer(c *ServerConfig) (*Server, error) {
 		s.log = slog.New(slog.DiscardHandler)
 	}
 	if s.qsize <= 0 {
-		s.qsize = 1024
+		s.qsize = 1 << 16
 	}
 	if s.resumeTimeout <= 0 {
 		s.resumeTimeout = defaultResumeTimeout
