@@ -78,32 +78,27 @@ func (c *Client) dispatch(s stanza.Stanza) {
 	rs := c.table.load()
 	switch s := s.(type) {
 	case *stanza.Message:
-		typ := string(s.Type)
-		for _, o := range rs.msgObservers {
-			if o.route.selects(typ, s.From, s.Payloads) {
-				o.h(c.hctx, s)
-			}
-		}
-		if h, ok := rs.message.owner(typ, s.From, s.Payloads); ok {
-			h(c.hctx, s)
-		} else {
-			c.opts.Logger.Debug("message not handled", "from", s.From.String(), "type", typ)
-		}
+		handOut(c, "message", rs.msgObservers, &rs.message, s, string(s.Type), s.From, s.Payloads)
 	case *stanza.Presence:
-		typ := presenceType(s)
-		for _, o := range rs.presObservers {
-			if o.route.selects(typ, s.From, s.Payloads) {
-				o.h(c.hctx, s)
-			}
-		}
-		if h, ok := rs.presence.owner(typ, s.From, s.Payloads); ok {
-			h(c.hctx, s)
-		} else {
-			c.opts.Logger.Debug("presence not handled", "from", s.From.String(), "type", typ)
-		}
+		handOut(c, "presence", rs.presObservers, &rs.presence, s, presenceType(s), s.From, s.Payloads)
 	case *stanza.IQ:
 		c.serveIQ(rs, s)
 	}
+}
+
+// handOut runs the observers of s, a stanza of kind (message or
+// presence) and type typ from from with payloads, then its owner.
+func handOut[S stanza.Stanza, H ~func(context.Context, S)](c *Client, kind string, observers []observer[H], owners *claims[H], s S, typ string, from jid.JID, payloads []*stanza.Element) {
+	for _, o := range observers {
+		if o.route.selects(typ, from, payloads) {
+			o.h(c.hctx, s)
+		}
+	}
+	if h, ok := owners.owner(typ, from, payloads); ok {
+		h(c.hctx, s)
+		return
+	}
+	c.opts.Logger.Debug(kind+" not handled", "from", from.String(), "type", typ)
 }
 
 // serveIQ answers an IQ get or set with its handler's result.
