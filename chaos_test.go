@@ -23,18 +23,19 @@ type chaosPeer struct {
 	c     *Client
 	proxy *xmpptest.Proxy
 
-	mu        sync.Mutex
-	got       []int // numbers received from the other side, in order
-	lost      []int // numbers reported lost by EventNewSession
-	events    []EventKind
-	downAt    time.Time
-	resumes   []time.Duration
-	newSess   int
-	arrivedCh chan struct{} // signalled on every message
-	log       []string      // messages and events in order, to explain a failure
-	down      bool          // between EventDisconnected and reconnection
-	up        chan struct{} // signalled on reconnection
-	unread    int           // stream errors saying the server could not read us
+	mu         sync.Mutex
+	got        []int // numbers received from the other side, in order
+	lost       []int // numbers reported lost by EventNewSession
+	events     []EventKind
+	downAt     time.Time
+	resumes    []time.Duration
+	newSess    int
+	newSessWhy []string      // the Err of each EventNewSession
+	arrivedCh  chan struct{} // signalled on every message
+	log        []string      // messages and events in order, to explain a failure
+	down       bool          // between EventDisconnected and reconnection
+	up         chan struct{} // signalled on reconnection
+	unread     int           // stream errors saying the server could not read us
 }
 
 // waitUp waits until the client is connected (not reconnecting), so that
@@ -83,6 +84,7 @@ func (p *chaosPeer) onEvent(ev Event) {
 		p.log = append(p.log, fmt.Sprintf("resent:%v", resent))
 	case EventNewSession:
 		p.newSess++
+		p.newSessWhy = append(p.newSessWhy, fmt.Sprint(ev.Err))
 		p.down = false
 		select {
 		case p.up <- struct{}{}:
@@ -310,7 +312,11 @@ settle:
 		lost := slices.Clone(p.lost)
 		resumes := slices.Clone(p.resumes)
 		newSess := p.newSess
+		why := slices.Clone(p.newSessWhy)
 		p.mu.Unlock()
+		if len(why) > 0 {
+			t.Logf("%s: new sessions after %q", p.name, why)
+		}
 
 		// ejabberd may deliver a few messages late around a resumption:
 		// its connection processes route independently, so stanzas it

@@ -88,7 +88,7 @@ func (c *Client) dispatch(s stanza.Stanza) {
 
 // handOut runs the observers of s, a stanza of kind (message or
 // presence) and type typ from from with payloads, then its owner.
-func handOut[S stanza.Stanza, H ~func(context.Context, S)](c *Client, kind string, observers []observer[H], owners *claims[H], s S, typ string, from jid.JID, payloads []*stanza.Element) {
+func handOut[S stanza.Stanza, H ~func(context.Context, S)](c *Client, kind string, observers []routed[H], owners *claims[H], s S, typ string, from jid.JID, payloads []*stanza.Element) {
 	for _, o := range observers {
 		if o.route.selects(typ, from, payloads) {
 			o.h(c.hctx, s)

@@ -100,3 +100,61 @@ func ExampleDial_wrongPassword() {
 	// Output:
 	// true
 }
+
+// Sync waits until everything the server sent before it has been
+// handled: a test or a bot waits for what it expects without sleeping.
+// A carbons or archive package claims its own payloads (a Route with a
+// Payload), so the default handler here sees only plain messages.
+func ExampleClient_Sync() {
+	srv, err := xmpptest.NewServer(nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	options := func(a xmpptest.Account) *xmpp.Options {
+		return &xmpp.Options{Password: a.Password, Addr: srv.Addr(), TLSConfig: srv.TLSConfig()}
+	}
+	bob := xmpp.New(srv.Account(1).JID(), options(srv.Account(1)))
+	defer bob.Close()
+	var bodies []string // touched by the handler only until Sync returns
+	bob.HandleMessage(xmpp.Route{}, func(ctx context.Context, m *stanza.Message) { bodies = append(bodies, m.Body()) })
+	receipts := 0
+	bob.ObserveMessage(xmpp.Route{Payload: stanza.Name{Space: "urn:xmpp:receipts", Local: "request"}},
+		func(ctx context.Context, m *stanza.Message) { receipts++ })
+	if err := bob.Connect(ctx); err != nil {
+		fmt.Println(err)
+		return
+	}
+	alice, err := xmpp.Dial(ctx, srv.Account(0).JID(), options(srv.Account(0)))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer alice.Close()
+	for _, body := range []string{"one", "two", "three"} {
+		m := stanza.NewMessage(stanza.MessageChat, bob.JID(), body)
+		if body == "two" {
+			m.Payloads = append(m.Payloads, stanza.NewElement("urn:xmpp:receipts", "request"))
+		}
+		if err := alice.Send(ctx, m); err != nil {
+			fmt.Println(err)
+			return
+		}
+	}
+	// Once alice's Sync returns, the server has routed her messages;
+	// once bob's does, his handlers have seen them.
+	if err := alice.Sync(ctx); err != nil {
+		fmt.Println(err)
+		return
+	}
+	if err := bob.Sync(ctx); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(bodies, "receipt requests:", receipts)
+	// Output:
+	// [one two three] receipt requests: 1
+}

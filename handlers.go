@@ -64,7 +64,7 @@ func (c *Client) HandleMessage(r Route, h MessageHandlerFunc) {
 // added.
 func (c *Client) ObserveMessage(r Route, h MessageHandlerFunc) {
 	c.table.change(func(rs *routes) {
-		rs.msgObservers = append(slices.Clip(rs.msgObservers), observer[MessageHandlerFunc]{r, h})
+		rs.msgObservers = append(slices.Clip(rs.msgObservers), routed[MessageHandlerFunc]{r, h})
 	})
 }
 
@@ -79,7 +79,7 @@ func (c *Client) HandlePresence(r Route, h PresenceHandlerFunc) {
 // handles it, without claiming it, as ObserveMessage does for messages.
 func (c *Client) ObservePresence(r Route, h PresenceHandlerFunc) {
 	c.table.change(func(rs *routes) {
-		rs.presObservers = append(slices.Clip(rs.presObservers), observer[PresenceHandlerFunc]{r, h})
+		rs.presObservers = append(slices.Clip(rs.presObservers), routed[PresenceHandlerFunc]{r, h})
 	})
 }
 

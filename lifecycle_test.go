@@ -361,3 +361,68 @@ func TestResumeTimeout(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestIntegrationOfflineMessages: the messages a real server kept for an
+// account while it was offline, and sends the moment its initial
+// presence is in, reach a Client whose handler was registered before
+// Connect, all of them, in order.
+func TestIntegrationOfflineMessages(t *testing.T) {
+	forEachServer(t, func(t *testing.T, srv *server, _ map[uint16][]string) {
+		if srv.Name == "xmpptest" {
+			t.Skip("the in-process server keeps no offline messages")
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		alice := mustLogin(t, srv, 0, nil)
+		bobBare := srv.Account(1).JID()
+		const n = 20
+		for i := range n {
+			if err := alice.Send(ctx, stanza.NewMessage(stanza.MessageChat, bobBare, strconv.Itoa(i))); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// The server has stored them once it answers alice's ping.
+		if err := alice.Sync(ctx); err != nil {
+			t.Fatal(err)
+		}
+		got := make(chan string, n)
+		bob := mustLogin(t, srv, 1, nil, func(c *Client) {
+			c.HandleMessage(Route{}, func(_ context.Context, m *stanza.Message) { got <- m.Body() })
+		})
+		if err := bob.Send(ctx, stanza.NewPresence(stanza.PresenceAvailable, jid.JID{})); err != nil {
+			t.Fatal(err)
+		}
+		expectNumbers(t, got, n)
+	})
+}
+
+// TestConnectionState: what was negotiated, before and after a
+// resumption, and after Close.
+func TestConnectionState(t *testing.T) {
+	checkGoroutines(t)
+	srv := xmpptest.StartServer(t, &xmpptest.ServerConfig{StreamManagement: true})
+	events := make(chan Event, 4)
+	c := connectTest(t, srv, 0, nil, eventsTo(events))
+	st := c.ConnectionState()
+	if !st.Connected || st.JID != c.JID() || st.StreamID == "" || st.TLS == nil || st.TLS.Version < 0x0303 ||
+		st.Mechanism != "SCRAM-SHA-256" || st.ChannelBinding != "" || !st.StreamManagement || !st.Resumable || st.Resumed ||
+		st.Features.Child(nsSM, "sm") == nil {
+		t.Errorf("after Connect: %+v", st)
+	}
+	if err := srv.Cut(c.JID()); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []EventKind{EventDisconnected, EventResumed} {
+		if ev := nextEvent(t, events); ev.Kind != want {
+			t.Fatalf("event %v (%v), want %v", ev.Kind, ev.Err, want)
+		}
+	}
+	st2 := c.ConnectionState()
+	if !st2.Connected || !st2.Resumed || st2.StreamID == st.StreamID || st2.JID != st.JID || !st2.Resumable {
+		t.Errorf("after resumption: %+v", st2)
+	}
+	c.Close()
+	if c.ConnectionState().Connected {
+		t.Error("connected after Close")
+	}
+}

@@ -116,16 +116,16 @@ func (r Route) selects(typ string, from jid.JID, payloads []*stanza.Element) boo
 	return false
 }
 
-// claim is an owner's route and handler.
-type claim[H any] struct {
+// routed is a handler and the Route that selects its stanzas.
+type routed[H any] struct {
 	route Route
 	h     H
 }
 
 // claims are the owners of one kind of stanza, indexed for matching.
 type claims[H any] struct {
-	byPayload map[stanza.Name][]claim[H] // most specific first
-	general   []claim[H]                 // no payload; most specific first
+	byPayload map[stanza.Name][]routed[H] // most specific first
+	general   []routed[H]                 // no payload; most specific first
 }
 
 // owner returns the handler of the claim that selects a stanza most
@@ -152,33 +152,26 @@ func (cs *claims[H]) owner(typ string, from jid.JID, payloads []*stanza.Element)
 func (cs *claims[H]) with(kind string, r Route, h H) claims[H] {
 	out := claims[H]{byPayload: maps.Clone(cs.byPayload), general: cs.general}
 	if out.byPayload == nil {
-		out.byPayload = make(map[stanza.Name][]claim[H])
+		out.byPayload = make(map[stanza.Name][]routed[H])
 	}
-	list := &out.general
-	var perPayload []claim[H]
-	if r.Payload != (stanza.Name{}) {
-		perPayload = out.byPayload[r.Payload]
-		list = &perPayload
+	hasPayload := r.Payload != (stanza.Name{})
+	list := out.general
+	if hasPayload {
+		list = out.byPayload[r.Payload]
 	}
-	for _, cl := range *list {
+	for _, cl := range list {
 		if cl.route == r {
 			panic(fmt.Sprintf("xmpp: Handle%s: route %s is already claimed", kind, r))
 		}
 	}
-	next := append(slices.Clip(*list), claim[H]{r, h})
-	slices.SortStableFunc(next, func(a, b claim[H]) int { return cmp.Compare(b.route.rank(), a.route.rank()) })
-	if r.Payload != (stanza.Name{}) {
-		out.byPayload[r.Payload] = next
+	list = append(slices.Clip(list), routed[H]{r, h})
+	slices.SortStableFunc(list, func(a, b routed[H]) int { return cmp.Compare(b.route.rank(), a.route.rank()) })
+	if hasPayload {
+		out.byPayload[r.Payload] = list
 	} else {
-		out.general = next
+		out.general = list
 	}
 	return out
-}
-
-// observer is an observer's route and handler.
-type observer[H any] struct {
-	route Route
-	h     H
 }
 
 type iqKey struct {
@@ -194,8 +187,8 @@ type routes struct {
 	builtin       map[iqKey]bool // keys whose handler is ours, replaceable
 	message       claims[MessageHandlerFunc]
 	presence      claims[PresenceHandlerFunc]
-	msgObservers  []observer[MessageHandlerFunc]
-	presObservers []observer[PresenceHandlerFunc]
+	msgObservers  []routed[MessageHandlerFunc]
+	presObservers []routed[PresenceHandlerFunc]
 	events        []EventHandlerFunc
 }
 
