@@ -64,6 +64,10 @@ type Event struct {
 // never come.
 var ErrSessionLost = errors.New("xmpp: session lost before the answer came")
 
+// errNotEnabled is why a new session replaced one whose connection broke
+// before the server had answered <enable/>: there was nothing to resume.
+var errNotEnabled = errors.New("xmpp: the connection broke before stream management was enabled; nothing to resume")
+
 // emit queues ev for the event handlers, in order with the stanzas.
 func (c *Client) emit(ev Event) {
 	c.opts.Logger.Info("connection event", "event", ev.Kind.String(), "error", ev.Err, "lost", len(ev.Lost))
@@ -163,6 +167,9 @@ func (c *Client) install(sess *stream.Session) stream.Transport {
 	}
 	if sess.ResumeErr != nil {
 		why = sess.ResumeErr
+	}
+	if why == nil {
+		why = errNotEnabled
 	}
 	c.emit(Event{Kind: EventNewSession, Err: why, Lost: lost})
 	return t
