@@ -49,7 +49,7 @@ func TestSlowHandlerBackPressure(t *testing.T) {
 	for _, sm := range []bool{false, true} {
 		t.Run(fmt.Sprintf("sm=%t", sm), func(t *testing.T) {
 			checkGoroutines(t)
-			srv := xmpptest.StartServer(t, &xmpptest.ServerConfig{StreamManagement: sm})
+			srv := xmpptest.StartServer(t, &xmpptest.ServerOptions{StreamManagement: sm})
 			const n = 300
 			got := make(chan string, n)
 			release := make(chan struct{})
@@ -171,7 +171,7 @@ func TestQueueHardCap(t *testing.T) {
 	})
 	t.Run("sm", func(t *testing.T) {
 		checkGoroutines(t)
-		srv := xmpptest.StartServer(t, &xmpptest.ServerConfig{StreamManagement: true})
+		srv := xmpptest.StartServer(t, &xmpptest.ServerOptions{StreamManagement: true})
 		dropRequests(srv)
 		const n = 200
 		got := make(chan string, n)

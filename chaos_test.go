@@ -152,7 +152,7 @@ func TestChaos(t *testing.T) {
 	// it archived. Prosody with its archive shows no duplicates.
 	starts := map[string]func(testing.TB) *server{
 		"ejabberd": func(tb testing.TB) *server {
-			return realServer(xmpptest.StartEjabberd(tb, &xmpptest.ServerOptions{NoArchive: true}))
+			return realServer(xmpptest.StartEjabberd(tb, &xmpptest.RealServerOptions{NoArchive: true}))
 		},
 	}
 	forEachServer(t, func(t *testing.T, srv *server, _ map[uint16][]string) {

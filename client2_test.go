@@ -196,7 +196,7 @@ func TestUserReplacesPingResponder(t *testing.T) {
 // connects, not when the Client reconnects.
 func TestPreAuthFirstConnectionOnly(t *testing.T) {
 	checkGoroutines(t)
-	srv := xmpptest.StartServer(t, &xmpptest.ServerConfig{StreamManagement: true})
+	srv := xmpptest.StartServer(t, &xmpptest.ServerOptions{StreamManagement: true})
 	var calls atomic.Int32
 	resumed := make(chan struct{}, 1)
 	c := connectTest(t, srv, 0, func(o *Options) {

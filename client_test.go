@@ -460,7 +460,7 @@ func TestCut(t *testing.T) {
 		}
 	})
 	t.Run("with stream management", func(t *testing.T) {
-		srv := xmpptest.StartServer(t, &xmpptest.ServerConfig{StreamManagement: true})
+		srv := xmpptest.StartServer(t, &xmpptest.ServerOptions{StreamManagement: true})
 		resumed := make(chan struct{}, 1)
 		alice := connectTest(t, srv, 0, nil, func(c *Client) {
 			c.HandleEvent(func(_ context.Context, ev Event) {

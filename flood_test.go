@@ -54,7 +54,7 @@ func TestIntegrationFlood(t *testing.T) {
 // Prosody archives every message too, and keeps pace at 5000.
 var floodStarts = map[string]func(testing.TB) *server{
 	"ejabberd": func(tb testing.TB) *server {
-		return realServer(xmpptest.StartEjabberd(tb, &xmpptest.ServerOptions{NoArchive: true}))
+		return realServer(xmpptest.StartEjabberd(tb, &xmpptest.RealServerOptions{NoArchive: true}))
 	},
 }
 
@@ -359,7 +359,7 @@ func mib(b int64) float64 { return float64(b) / (1 << 20) }
 // window's delivery, after the loop, is not timed. Allocations are those
 // of both Clients and the server.
 func BenchmarkFlood(b *testing.B) {
-	srv := xmpptest.StartServer(b, &xmpptest.ServerConfig{StreamManagement: true})
+	srv := xmpptest.StartServer(b, &xmpptest.ServerOptions{StreamManagement: true})
 	// One token per message in flight: Alice puts one in before she
 	// sends, Bob's handler takes one out.
 	inFlight := make(chan struct{}, floodWindow)

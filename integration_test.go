@@ -29,7 +29,7 @@ func (s *server) TLSConfig() *tls.Config { return s.tlsConfig() }
 func (s *server) Account(i int) xmpptest.Account { return s.account(i) }
 
 func realServer(rs *xmpptest.RealServer) *server {
-	return &server{Name: rs.Name, Domain: rs.Domain, Addr: rs.Addr, DirectTLSAddr: rs.DirectTLSAddr, tlsConfig: rs.TLSConfig, account: rs.Account}
+	return &server{Name: rs.Name(), Domain: rs.Domain(), Addr: rs.Addr(), DirectTLSAddr: rs.DirectTLSAddr(), tlsConfig: rs.TLSConfig, account: rs.Account}
 }
 
 // servers is the table of servers the integration tests run against: real
@@ -52,7 +52,7 @@ var servers = []struct {
 		tls.VersionTLS13: {sasl.SCRAMSHA1, sasl.SCRAMSHA256, sasl.SCRAMSHA512, sasl.Plain},
 	}},
 	{"xmpptest", func(tb testing.TB) *server {
-		s := xmpptest.StartServer(tb, &xmpptest.ServerConfig{StreamManagement: true})
+		s := xmpptest.StartServer(tb, &xmpptest.ServerOptions{StreamManagement: true})
 		return &server{Name: "xmpptest", Domain: s.Domain(), Addr: s.Addr(), DirectTLSAddr: s.DirectTLSAddr(), tlsConfig: s.TLSConfig, account: s.Account}
 	}, map[uint16][]string{
 		tls.VersionTLS12: {sasl.SCRAMSHA256, sasl.Plain},

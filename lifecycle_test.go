@@ -21,7 +21,7 @@ import (
 // registered before Connect, and the ack counts exactly what they saw.
 func TestEarlyStanzasReachHandlers(t *testing.T) {
 	checkGoroutines(t)
-	srv := xmpptest.StartServer(t, &xmpptest.ServerConfig{StreamManagement: true})
+	srv := xmpptest.StartServer(t, &xmpptest.ServerOptions{StreamManagement: true})
 	bob := jid.MustParse("bob@localhost/x")
 	push := stanza.NewElement(stanza.NSClient, "iq", stanza.A("type", "set"), stanza.A("id", "push1")).AddChild(
 		stanza.NewElement("jabber:iq:roster", "query").AddChild(stanza.NewElement("jabber:iq:roster", "item", stanza.A("jid", "carol@localhost"))))
@@ -187,7 +187,7 @@ func TestSync(t *testing.T) {
 // on the reader, which a Send waiting for the new connection blocked).
 func TestCallbacksMayCallClient(t *testing.T) {
 	checkGoroutines(t)
-	srv := xmpptest.StartServer(t, &xmpptest.ServerConfig{StreamManagement: true})
+	srv := xmpptest.StartServer(t, &xmpptest.ServerOptions{StreamManagement: true})
 	received := watch(srv, xmpptest.ClientToServer, func(e *stanza.Element) bool { return e.Name.Local == "message" })
 	results := make(chan error, 4)
 	c := connectTest(t, srv, 0, nil, func(c *Client) {
@@ -273,7 +273,7 @@ func TestCloseWaitsForDispatcher(t *testing.T) {
 // several stanzas, every Send waiting for room goes on, not only one.
 func TestSendWakesAllWaiters(t *testing.T) {
 	checkGoroutines(t)
-	srv := xmpptest.StartServer(t, &xmpptest.ServerConfig{StreamManagement: true})
+	srv := xmpptest.StartServer(t, &xmpptest.ServerOptions{StreamManagement: true})
 	// The server's own acks are dropped; the test injects the one that
 	// counts, marked to pass.
 	srv.OnElement(func(ev xmpptest.ElementEvent) xmpptest.Verdict {
@@ -315,7 +315,7 @@ func TestSendWakesAllWaiters(t *testing.T) {
 // invalid-xml instead of stalling the reader.
 func TestSecondStreamHeader(t *testing.T) {
 	checkGoroutines(t)
-	srv := xmpptest.StartServer(t, &xmpptest.ServerConfig{StreamManagement: true})
+	srv := xmpptest.StartServer(t, &xmpptest.ServerOptions{StreamManagement: true})
 	errs := streamErrors(srv)
 	c := dialTest(t, srv, 0, nil)
 	header := "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='1.0' from='localhost' id='again'>"
@@ -337,7 +337,7 @@ func TestSecondStreamHeader(t *testing.T) {
 // may be lost, instead of waiting the whole ConnectTimeout.
 func TestResumeTimeout(t *testing.T) {
 	checkGoroutines(t)
-	srv := xmpptest.StartServer(t, &xmpptest.ServerConfig{StreamManagement: true})
+	srv := xmpptest.StartServer(t, &xmpptest.ServerOptions{StreamManagement: true})
 	srv.OnElement(func(ev xmpptest.ElementEvent) xmpptest.Verdict {
 		return xmpptest.Verdict{Drop: ev.Dir == xmpptest.ServerToClient && isSM(ev.Element, "resumed")}
 	})
@@ -400,7 +400,7 @@ func TestIntegrationOfflineMessages(t *testing.T) {
 // resumption, and after Close.
 func TestConnectionState(t *testing.T) {
 	checkGoroutines(t)
-	srv := xmpptest.StartServer(t, &xmpptest.ServerConfig{StreamManagement: true})
+	srv := xmpptest.StartServer(t, &xmpptest.ServerOptions{StreamManagement: true})
 	events := make(chan Event, 4)
 	c := connectTest(t, srv, 0, nil, eventsTo(events))
 	st := c.ConnectionState()

@@ -7,6 +7,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/xmppkit/xmpp/internal/smcount"
 	"github.com/xmppkit/xmpp/stanza"
 	"github.com/xmppkit/xmpp/stream"
 )
@@ -227,7 +228,7 @@ func (c *Client) routeSM(t stream.Transport, e *stanza.Element) error {
 	case "r":
 		notify(c.ackNeeded)
 	case "a":
-		h, err := stream.ParseH(e)
+		h, err := smcount.ParseH(e)
 		if err == nil {
 			err = c.sm.ack(h)
 		}

@@ -59,7 +59,7 @@ func smAck(h int) *stanza.Element {
 
 func TestSMAcks(t *testing.T) {
 	checkGoroutines(t)
-	srv := xmpptest.StartServer(t, &xmpptest.ServerConfig{StreamManagement: true})
+	srv := xmpptest.StartServer(t, &xmpptest.ServerOptions{StreamManagement: true})
 	acks := watch(srv, xmpptest.ClientToServer, func(e *stanza.Element) bool { return isSM(e, "a") })
 	sent := watch(srv, xmpptest.ClientToServer, func(e *stanza.Element) bool { return e.Name.Local == "message" })
 	c := dialTest(t, srv, 0, func(o *Options) { o.AckEvery = 2 })
@@ -124,7 +124,7 @@ func expect(t *testing.T, ch <-chan string, want string) {
 // comes.
 func TestSMQueueBound(t *testing.T) {
 	checkGoroutines(t)
-	srv := xmpptest.StartServer(t, &xmpptest.ServerConfig{StreamManagement: true})
+	srv := xmpptest.StartServer(t, &xmpptest.ServerOptions{StreamManagement: true})
 	var hold atomic.Bool
 	hold.Store(true)
 	srv.OnElement(func(ev xmpptest.ElementEvent) xmpptest.Verdict {
@@ -156,7 +156,7 @@ func TestSMQueueBound(t *testing.T) {
 
 func TestSMEnableRefused(t *testing.T) {
 	checkGoroutines(t)
-	srv := xmpptest.StartServer(t, &xmpptest.ServerConfig{StreamManagement: true})
+	srv := xmpptest.StartServer(t, &xmpptest.ServerOptions{StreamManagement: true})
 	srv.OnElement(func(ev xmpptest.ElementEvent) xmpptest.Verdict {
 		if ev.Dir == xmpptest.ClientToServer && isSM(ev.Element, "enable") {
 			failed := stanza.NewElement(nsSM, "failed").AddChild(stanza.NewElement(stanza.NSStanzas, "unexpected-request"))
@@ -186,7 +186,7 @@ func TestSMEnableRefused(t *testing.T) {
 // acknowledged.
 func TestSMAckTooHigh(t *testing.T) {
 	checkGoroutines(t)
-	srv := xmpptest.StartServer(t, &xmpptest.ServerConfig{StreamManagement: true})
+	srv := xmpptest.StartServer(t, &xmpptest.ServerOptions{StreamManagement: true})
 	sent := streamErrors(srv)
 	resumes := watch(srv, xmpptest.ClientToServer, func(e *stanza.Element) bool { return isSM(e, "resume") })
 	// The server acknowledges nothing, so what we send stays unacked.
@@ -244,7 +244,7 @@ func holdFirst(srv *xmpptest.Server, match func(*stanza.Element) bool) (held <-c
 // server learns how many of its stanzas the Client handled.
 func TestResumeResendsWhatWasNotAcked(t *testing.T) {
 	checkGoroutines(t)
-	srv := xmpptest.StartServer(t, &xmpptest.ServerConfig{StreamManagement: true})
+	srv := xmpptest.StartServer(t, &xmpptest.ServerOptions{StreamManagement: true})
 	var mu sync.Mutex
 	var kinds []EventKind
 	alice := connectTest(t, srv, 0, nil, func(c *Client) {
@@ -309,7 +309,7 @@ func TestResumeResendsWhatWasNotAcked(t *testing.T) {
 // reports exactly the unacknowledged stanzas.
 func TestResumeRefusedStartsNewSession(t *testing.T) {
 	checkGoroutines(t)
-	srv := xmpptest.StartServer(t, &xmpptest.ServerConfig{StreamManagement: true})
+	srv := xmpptest.StartServer(t, &xmpptest.ServerOptions{StreamManagement: true})
 	// The request reaches the server, which never takes it.
 	held := holdFirst(srv, func(e *stanza.Element) bool { return isIQ(e, stanza.IQGet, "urn:x", "q") })
 	// The resumption names a session the server does not know, and the
@@ -372,7 +372,7 @@ func TestResumeRefusedStartsNewSession(t *testing.T) {
 // failing, at once, with no goroutine left.
 func TestCloseDuringReconnect(t *testing.T) {
 	checkGoroutines(t)
-	srv := xmpptest.StartServer(t, &xmpptest.ServerConfig{StreamManagement: true})
+	srv := xmpptest.StartServer(t, &xmpptest.ServerOptions{StreamManagement: true})
 	d := &dialCounter{srv: srv, n: 1} // every later dial is refused
 	disconnected := make(chan struct{}, 1)
 	c := connectTest(t, srv, 0, func(o *Options) {
@@ -420,7 +420,7 @@ func TestBackoff(t *testing.T) {
 // of the new session.
 func TestHandleEvent(t *testing.T) {
 	checkGoroutines(t)
-	srv := xmpptest.StartServer(t, &xmpptest.ServerConfig{StreamManagement: true})
+	srv := xmpptest.StartServer(t, &xmpptest.ServerOptions{StreamManagement: true})
 	var enabled atomic.Int32
 	srv.OnElement(func(ev xmpptest.ElementEvent) xmpptest.Verdict {
 		e := ev.Element
@@ -461,7 +461,7 @@ func TestHandleEvent(t *testing.T) {
 // stanzas it never sent, and end the stream).
 func TestAckAfterNewSessionCountsNewStream(t *testing.T) {
 	checkGoroutines(t)
-	srv := xmpptest.StartServer(t, &xmpptest.ServerConfig{StreamManagement: true})
+	srv := xmpptest.StartServer(t, &xmpptest.ServerOptions{StreamManagement: true})
 	acks := watch(srv, xmpptest.ClientToServer, func(e *stanza.Element) bool { return isSM(e, "a") })
 	c := dialTest(t, srv, 0, nil)
 	if err := c.Ping(context.Background(), jid.JID{}); err != nil { // one stanza from the server
@@ -497,7 +497,7 @@ func TestAckAfterNewSessionCountsNewStream(t *testing.T) {
 // that never answers fails Dial at its context's end.
 func TestDialWaitsForStreamManagement(t *testing.T) {
 	checkGoroutines(t)
-	srv := xmpptest.StartServer(t, &xmpptest.ServerConfig{StreamManagement: true})
+	srv := xmpptest.StartServer(t, &xmpptest.ServerOptions{StreamManagement: true})
 	var delay atomic.Int64
 	delay.Store(int64(200 * time.Millisecond))
 	srv.OnElement(func(ev xmpptest.ElementEvent) xmpptest.Verdict {
@@ -525,7 +525,7 @@ func TestDialWaitsForStreamManagement(t *testing.T) {
 // ending.
 func TestBreakBeforeEnabledStartsNewSession(t *testing.T) {
 	checkGoroutines(t)
-	srv := xmpptest.StartServer(t, &xmpptest.ServerConfig{StreamManagement: true})
+	srv := xmpptest.StartServer(t, &xmpptest.ServerOptions{StreamManagement: true})
 	var enabled atomic.Int32
 	held := make(chan jid.JID, 1)
 	srv.OnElement(func(ev xmpptest.ElementEvent) xmpptest.Verdict {
@@ -576,7 +576,7 @@ func TestBreakBeforeEnabledStartsNewSession(t *testing.T) {
 // Other stream errors still end it.
 func TestNotWellFormedFromServerCarriesOn(t *testing.T) {
 	checkGoroutines(t)
-	srv := xmpptest.StartServer(t, &xmpptest.ServerConfig{StreamManagement: true})
+	srv := xmpptest.StartServer(t, &xmpptest.ServerOptions{StreamManagement: true})
 	events := make(chan EventKind, 8)
 	c := connectTest(t, srv, 0, nil, func(c *Client) {
 		c.HandleEvent(func(_ context.Context, ev Event) { events <- ev.Kind })

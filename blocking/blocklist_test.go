@@ -308,7 +308,7 @@ func TestNewTwice(t *testing.T) {
 // were lost.
 func TestReloadAfterNewSession(t *testing.T) {
 	ctx := testCtx(t)
-	srv := xmpptest.StartServer(t, &xmpptest.ServerConfig{StreamManagement: true})
+	srv := xmpptest.StartServer(t, &xmpptest.ServerOptions{StreamManagement: true})
 	enabled := make(chan struct{}, 4)
 	srv.OnElement(func(ev xmpptest.ElementEvent) xmpptest.Verdict {
 		e := ev.Element

@@ -16,12 +16,12 @@ import (
 
 // dialTarget logs account i in to tg with the given resource, sends
 // initial presence, and closes the client when the test ends.
-func dialTarget(ctx context.Context, t *testing.T, tg *xmpptest.Target, i int, resource string) *xmpp.Client {
+func dialTarget(ctx context.Context, t *testing.T, tg xmpptest.Target, i int, resource string) *xmpp.Client {
 	t.Helper()
 	a := tg.Account(i)
-	c, err := xmpp.Dial(ctx, a.JID(), &xmpp.Options{Password: a.Password, Resource: resource, Addr: tg.Addr, TLSConfig: tg.TLSConfig()})
+	c, err := xmpp.Dial(ctx, a.JID(), &xmpp.Options{Password: a.Password, Resource: resource, Addr: tg.Addr(), TLSConfig: tg.TLSConfig()})
 	if err != nil {
-		t.Fatalf("%s: dial %s: %v", tg.Name, a.User, err)
+		t.Fatalf("%s: dial %s: %v", tg.Name(), a.User, err)
 	}
 	t.Cleanup(func() { c.Close() })
 	if err := c.Send(ctx, stanza.NewPresence(stanza.PresenceAvailable, jid.JID{})); err != nil {
@@ -44,8 +44,8 @@ func recv[T any](ctx context.Context, t *testing.T, ch <-chan T, what string) T 
 }
 
 func TestIntegration(t *testing.T) {
-	xmpptest.ForEachServer(t, nil, func(t *testing.T, tg *xmpptest.Target) {
-		if tg.Name == "xmpptest" {
+	xmpptest.ForEachServer(t, nil, func(t *testing.T, tg xmpptest.Target) {
+		if tg.Name() == "xmpptest" {
 			t.Skip("the in-process server does not implement XEP-0191 (it answers service-unavailable); the unit tests script its side with HandleIQ and Inject")
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -133,7 +133,7 @@ func TestIntegration(t *testing.T) {
 			}
 		}
 		want := map[string]int{toBare.ID: 1} // bounces expected per message id
-		if tg.Name == "ejabberd" {
+		if tg.Name() == "ejabberd" {
 			// ejabberd delivers the bare-JID message to each of alice's
 			// two available resources and bounces it once for each.
 			want = map[string]int{toFull.ID: 1, toBare.ID: 2}
@@ -160,8 +160,8 @@ func TestIntegration(t *testing.T) {
 		if !errors.Is(m.Error, stanza.ErrNotAcceptable) {
 			t.Errorf("bounce %v, want not-acceptable", m.Error)
 		}
-		if got, want := blocking.IsBlocked(m.Error), tg.Name == "prosody"; got != want {
-			t.Errorf("IsBlocked(%v) = %v, want %v on %s", m.Error, got, want, tg.Name)
+		if got, want := blocking.IsBlocked(m.Error), tg.Name() == "prosody"; got != want {
+			t.Errorf("IsBlocked(%v) = %v, want %v on %s", m.Error, got, want, tg.Name())
 		}
 
 		// Unblocking restores delivery; bob's blocked message never came.

@@ -17,7 +17,7 @@ func login(t *testing.T, srv *xmpptest.Server, i int, resource string, setup ...
 	return testkit.Login(t, srv, i, resource, setup...)
 }
 
-func loginTarget(t *testing.T, tg *xmpptest.Target, i int, resource string, setup ...func(*xmpp.Client)) *xmpp.Client {
+func loginTarget(t *testing.T, tg xmpptest.Target, i int, resource string, setup ...func(*xmpp.Client)) *xmpp.Client {
 	t.Helper()
 	return testkit.LoginTarget(t, tg, i, resource, setup...)
 }

@@ -15,8 +15,8 @@ import (
 // resources, carbons enabled on the second, which must see copies of what
 // the first receives and sends, except private messages.
 func TestServers(t *testing.T) {
-	xmpptest.ForEachServer(t, nil, func(t *testing.T, tg *xmpptest.Target) {
-		if tg.Name == "xmpptest" {
+	xmpptest.ForEachServer(t, nil, func(t *testing.T, tg xmpptest.Target) {
+		if tg.Name() == "xmpptest" {
 			t.Skip("the in-process server does not implement carbons; see TestSpoofedCarbons and TestHandle")
 		}
 		ctx := timeout(t)
@@ -77,13 +77,13 @@ func TestServers(t *testing.T) {
 			send(bob, one.JID(), "hello one", false)
 			next(carbons.Received, bob.JID(), one.JID(), "hello one")
 			w := receive(t, wrappers, "the wrapper")
-			t.Logf("%s wraps a received carbon as %s", tg.Name, w.Element())
+			t.Logf("%s wraps a received carbon as %s", tg.Name(), w.Element())
 		})
 		t.Run("sent", func(t *testing.T) {
 			send(one, bob.JID(), "hello bob", false)
 			next(carbons.Sent, one.JID(), bob.JID(), "hello bob")
 			w := receive(t, wrappers, "the wrapper")
-			t.Logf("%s wraps a sent carbon as %s", tg.Name, w.Element())
+			t.Logf("%s wraps a sent carbon as %s", tg.Name(), w.Element())
 		})
 		// A carbon of a private message would come before the carbon of
 		// the message sent after it on the same stream.
@@ -125,11 +125,11 @@ func TestServers(t *testing.T) {
 			for len(wrappers) > 0 {
 				if w := <-wrappers; w.From == bob.JID() {
 					delivered = true
-					t.Logf("%s delivered the forged carbon as %s", tg.Name, w.Element())
+					t.Logf("%s delivered the forged carbon as %s", tg.Name(), w.Element())
 				}
 			}
 			if !delivered {
-				t.Logf("%s did not deliver the forged carbon", tg.Name)
+				t.Logf("%s did not deliver the forged carbon", tg.Name())
 			}
 		})
 		if len(copies) != 0 {

@@ -15,7 +15,7 @@ import (
 // standalone and with content, and checks that each arrives intact, in
 // order, through each server.
 func TestServers(t *testing.T) {
-	xmpptest.ForEachServer(t, nil, func(t *testing.T, tg *xmpptest.Target) {
+	xmpptest.ForEachServer(t, nil, func(t *testing.T, tg xmpptest.Target) {
 		ctx := timeout(t)
 		alice, bob := loginTarget(t, tg, 0, "phone"), loginTarget(t, tg, 1, "home")
 		got := make(chan *stanza.Message, 8)

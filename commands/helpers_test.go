@@ -29,12 +29,12 @@ func login(t *testing.T, srv *xmpptest.Server, i int, res string) *xmpp.Client {
 
 // loginTarget connects account i of tg over TCP and closes the Client
 // when t ends.
-func loginTarget(t *testing.T, tg *xmpptest.Target, i int) *xmpp.Client {
+func loginTarget(t *testing.T, tg xmpptest.Target, i int) *xmpp.Client {
 	t.Helper()
 	a := tg.Account(i)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	c, err := xmpp.Dial(ctx, a.JID(), &xmpp.Options{Password: a.Password, Addr: tg.Addr, TLSConfig: tg.TLSConfig()})
+	c, err := xmpp.Dial(ctx, a.JID(), &xmpp.Options{Password: a.Password, Addr: tg.Addr(), TLSConfig: tg.TLSConfig()})
 	if err != nil {
 		t.Fatal(err)
 	}

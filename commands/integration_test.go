@@ -23,16 +23,16 @@ var serverCommand = map[string]struct{ node, name, note string }{
 // TestServers runs the command each server offers to a non-admin user,
 // then runs a two-stage command between two of our clients through it.
 func TestServers(t *testing.T) {
-	xmpptest.ForEachServer(t, nil, func(t *testing.T, tg *xmpptest.Target) {
+	xmpptest.ForEachServer(t, nil, func(t *testing.T, tg xmpptest.Target) {
 		alice, bob := loginTarget(t, tg, 0), loginTarget(t, tg, 1)
 
 		t.Run("server", func(t *testing.T) {
-			want, ok := serverCommand[tg.Name]
+			want, ok := serverCommand[tg.Name()]
 			if !ok {
 				t.Skip("the in-process server offers no commands")
 			}
 			ctx := timeout(t)
-			domain := jid.MustParse(tg.Domain)
+			domain := jid.MustParse(tg.Domain())
 			items, err := commands.List(ctx, alice, domain)
 			if err != nil {
 				t.Fatal(err)
@@ -41,7 +41,7 @@ func TestServers(t *testing.T) {
 			if i < 0 || items[i].Name != want.name || items[i].JID != domain {
 				t.Fatalf("List = %+v, want %s", items, want.node)
 			}
-			t.Logf("%s offers alice %+v", tg.Name, items)
+			t.Logf("%s offers alice %+v", tg.Name(), items)
 			sess, err := commands.Execute(ctx, alice, domain, want.node)
 			if err != nil {
 				t.Fatal(err)
@@ -55,12 +55,12 @@ func TestServers(t *testing.T) {
 				t.Errorf("Cancel after completion = %v, want ErrEnded", err)
 			}
 			err = rawCommand(ctx, alice, domain, commands.Command{Node: want.node, SessionID: "bogus", Action: commands.ActionExecute})
-			t.Logf("%s answers an unknown session with %v (condition %q)", tg.Name, err, commands.ConditionOf(err))
+			t.Logf("%s answers an unknown session with %v (condition %q)", tg.Name(), err, commands.ConditionOf(err))
 			_, err = commands.Execute(ctx, alice, domain, "no-such-command")
 			if !errors.Is(err, stanza.ErrItemNotFound) && !errors.Is(err, stanza.ErrServiceUnavailable) && !errors.Is(err, stanza.ErrFeatureNotImplemented) {
 				t.Errorf("Execute of an unknown node = %v", err)
 			}
-			t.Logf("%s answers an unknown node with %v", tg.Name, err)
+			t.Logf("%s answers an unknown node with %v", tg.Name(), err)
 		})
 
 		t.Run("client to client", func(t *testing.T) {

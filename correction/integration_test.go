@@ -15,7 +15,7 @@ import (
 // address on her message (or, ejabberd, refuses a from that is not
 // hers), so Valid refuses it.
 func TestServers(t *testing.T) {
-	xmpptest.ForEachServer(t, nil, func(t *testing.T, tg *xmpptest.Target) {
+	xmpptest.ForEachServer(t, nil, func(t *testing.T, tg xmpptest.Target) {
 		ctx := timeout(t)
 		alice, bob, carol := loginTarget(t, tg, 0, "phone"), loginTarget(t, tg, 1, "home"), loginTarget(t, tg, 2, "pc")
 		got := make(chan *stanza.Message, 8)
@@ -27,7 +27,7 @@ func TestServers(t *testing.T) {
 		forged := stanza.NewMessage(stanza.MessageChat, bob.JID(), "I hate you")
 		// Prosody and the in-process server overwrite a from that is not
 		// the sender's; ejabberd ends the sender's stream with invalid-from.
-		if tg.Name != "ejabberd" {
+		if tg.Name() != "ejabberd" {
 			forged.From = alice.JID()
 		}
 		correction.Set(forged, original.ID)
@@ -54,7 +54,7 @@ func TestServers(t *testing.T) {
 			t.Errorf("alice's correction refused: %s corrects %s", f.Element(), o.Element())
 		}
 		if x.From != carol.JID() {
-			t.Errorf("%s delivered carol's message from %s", tg.Name, x.From)
+			t.Errorf("%s delivered carol's message from %s", tg.Name(), x.From)
 		}
 		if correction.Valid(o, x) {
 			t.Errorf("carol's forged correction accepted: %s", x.Element())

@@ -13,12 +13,12 @@ import (
 	"github.com/xmppkit/xmpp/xmpptest"
 )
 
-func dial(t *testing.T, tg *xmpptest.Target, i int) *xmpp.Client {
+func dial(t *testing.T, tg xmpptest.Target, i int) *xmpp.Client {
 	t.Helper()
 	a := tg.Account(i)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	c, err := xmpp.Dial(ctx, a.JID(), &xmpp.Options{Password: a.Password, Addr: tg.Addr, TLSConfig: tg.TLSConfig()})
+	c, err := xmpp.Dial(ctx, a.JID(), &xmpp.Options{Password: a.Password, Addr: tg.Addr(), TLSConfig: tg.TLSConfig()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,13 +30,13 @@ func dial(t *testing.T, tg *xmpptest.Target, i int) *xmpp.Client {
 // message still reaches an inactive client. The in-process server offers
 // no CSI: nothing is sent.
 func TestIntegration(t *testing.T) {
-	xmpptest.ForEachServer(t, nil, func(t *testing.T, tg *xmpptest.Target) {
+	xmpptest.ForEachServer(t, nil, func(t *testing.T, tg xmpptest.Target) {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
 		alice, bob := dial(t, tg, 0), dial(t, tg, 1)
 		if !csi.Supported(bob) {
-			if tg.Name != "xmpptest" {
-				t.Fatalf("%s offers no CSI: %s", tg.Name, bob.Features())
+			if tg.Name() != "xmpptest" {
+				t.Fatalf("%s offers no CSI: %s", tg.Name(), bob.Features())
 			}
 			if err := csi.Inactive(ctx, bob); !errors.Is(err, csi.ErrNotSupported) {
 				t.Errorf("Inactive without support: %v", err)

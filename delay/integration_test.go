@@ -27,8 +27,8 @@ func countDelays(m *stanza.Message) int {
 // The second message carries a delay forged by bob in the name of the
 // server.
 func TestServers(t *testing.T) {
-	xmpptest.ForEachServer(t, nil, func(t *testing.T, tg *xmpptest.Target) {
-		if tg.Name == "xmpptest" {
+	xmpptest.ForEachServer(t, nil, func(t *testing.T, tg xmpptest.Target) {
+		if tg.Name() == "xmpptest" {
 			t.Skip("the in-process server has no offline storage; see TestGet")
 		}
 		ctx := timeout(t)
@@ -63,20 +63,20 @@ func TestServers(t *testing.T) {
 			t.Fatal(err)
 		}
 		m := receive(t, got, "the offline message")
-		t.Logf("%s delivers an offline message as %s", tg.Name, m.Element())
+		t.Logf("%s delivers an offline message as %s", tg.Name(), m.Element())
 		d, ok := delay.Get(m)
 		if m.Body() != plain.Body() || !ok || d.From != domain || d.Stamp.IsZero() {
 			t.Errorf("offline message %q with delay %+v, %v; want a delay from %s", m.Body(), d, ok, domain)
 		}
 		m = receive(t, got, "the forged message")
-		t.Logf("%s delivers an offline message with a forged delay as %s", tg.Name, m.Element())
+		t.Logf("%s delivers an offline message with a forged delay as %s", tg.Name(), m.Element())
 		// Neither server strips the delay bob forged in its name.
 		// Prosody appends its own after it, which Get prefers; ejabberd
 		// takes the forgery for its own and adds none, so Get returns
 		// bob's stamp: the reason a delay is never to be trusted.
 		d, ok = delay.Get(m)
 		wantYear, wantDelays := 2000, 1
-		if tg.Name == "prosody" {
+		if tg.Name() == "prosody" {
 			wantYear, wantDelays = d.Stamp.Year(), 2
 			if wantYear <= 2000 {
 				t.Errorf("Get = %+v; want Prosody's delay", d)

@@ -18,26 +18,26 @@ const waitTimeout = 10 * time.Second
 // when t ends.
 func login(t *testing.T, srv *xmpptest.Server, i int) *xmpp.Client {
 	t.Helper()
-	return dial(t, srv.Target(), i, srv.DialPipe)
+	return dial(t, srv, i, srv.DialPipe)
 }
 
 // loginTarget connects account i of tg over TCP.
-func loginTarget(t *testing.T, tg *xmpptest.Target, i int) *xmpp.Client {
+func loginTarget(t *testing.T, tg xmpptest.Target, i int) *xmpp.Client {
 	t.Helper()
 	return dial(t, tg, i, nil)
 }
 
 // dial connects account i of tg, through d if not nil, and closes the
 // Client when t ends.
-func dial(t *testing.T, tg *xmpptest.Target, i int, d stream.DialFunc) *xmpp.Client {
+func dial(t *testing.T, tg xmpptest.Target, i int, d stream.DialFunc) *xmpp.Client {
 	t.Helper()
 	a := tg.Account(i)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*waitTimeout)
 	defer cancel()
-	opts := &xmpp.Options{Password: a.Password, Addr: tg.Addr, TLSConfig: tg.TLSConfig(), Dial: d}
+	opts := &xmpp.Options{Password: a.Password, Addr: tg.Addr(), TLSConfig: tg.TLSConfig(), Dial: d}
 	c, err := xmpp.Dial(ctx, a.JID(), opts)
 	if err != nil {
-		t.Fatalf("%s: login as %s: %v", tg.Name, a.User, err)
+		t.Fatalf("%s: login as %s: %v", tg.Name(), a.User, err)
 	}
 	t.Cleanup(func() { c.Close() })
 	return c

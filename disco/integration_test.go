@@ -34,9 +34,9 @@ var serverFeatures = map[string][]string{
 // then has two of our clients discover each other through it, with and
 // without entity capabilities.
 func TestServers(t *testing.T) {
-	xmpptest.ForEachServer(t, nil, func(t *testing.T, tg *xmpptest.Target) {
+	xmpptest.ForEachServer(t, nil, func(t *testing.T, tg xmpptest.Target) {
 		alice, bob := loginTarget(t, tg, 0), loginTarget(t, tg, 1)
-		domain := jid.MustParse(tg.Domain)
+		domain := jid.MustParse(tg.Domain())
 
 		t.Run("server info", func(t *testing.T) {
 			info, err := disco.GetInfo(timeout(t), alice, domain, "")
@@ -46,17 +46,17 @@ func TestServers(t *testing.T) {
 			if !info.HasIdentity("server", "im") {
 				t.Errorf("identities %+v, want server/im", info.Identities)
 			}
-			for _, f := range append([]string{disco.NSInfo, disco.NSItems, "urn:xmpp:ping"}, serverFeatures[tg.Name]...) {
+			for _, f := range append([]string{disco.NSInfo, disco.NSItems, "urn:xmpp:ping"}, serverFeatures[tg.Name()]...) {
 				if !info.HasFeature(f) {
 					t.Errorf("feature %s missing from %v", f, info.Features)
 				}
 			}
 			// MAM: Prosody lists it on the account only.
-			if tg.Name == "prosody" && info.HasFeature("urn:xmpp:mam:2") {
+			if tg.Name() == "prosody" && info.HasFeature("urn:xmpp:mam:2") {
 				t.Error("Prosody now lists MAM on the domain: update servers.md")
 			}
 			// ejabberd adds the XEP-0157 contact form.
-			if hasForm := info.Form("http://jabber.org/network/serverinfo") != nil; hasForm != (tg.Name == "ejabberd") {
+			if hasForm := info.Form("http://jabber.org/network/serverinfo") != nil; hasForm != (tg.Name() == "ejabberd") {
 				t.Errorf("serverinfo form present: %v", hasForm)
 			}
 			if _, err := disco.Ver(info, crypto.SHA1); err != nil {
@@ -72,7 +72,7 @@ func TestServers(t *testing.T) {
 			if !info.HasIdentity("account", "registered") {
 				t.Errorf("identities %+v, want account/registered", info.Identities)
 			}
-			real := tg.Name != "xmpptest"
+			real := tg.Name() != "xmpptest"
 			if info.HasIdentity("pubsub", "pep") != real || info.HasFeature("urn:xmpp:mam:2") != real {
 				t.Errorf("PEP identity or MAM feature where not expected: %+v", info)
 			}
@@ -84,8 +84,8 @@ func TestServers(t *testing.T) {
 				t.Fatal(err)
 			}
 			var want []disco.Item
-			if tg.Name == "ejabberd" {
-				want = []disco.Item{{JID: jid.MustParse("pubsub." + tg.Domain)}}
+			if tg.Name() == "ejabberd" {
+				want = []disco.Item{{JID: jid.MustParse("pubsub." + tg.Domain())}}
 			}
 			if !reflect.DeepEqual(items, want) {
 				t.Errorf("items %+v, want %+v", items, want)

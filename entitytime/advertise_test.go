@@ -12,7 +12,7 @@ import (
 // service discovery.
 func TestAdvertised(t *testing.T) {
 	c := login(t, xmpptest.StartServer(t, nil), 0)
-	entitytime.Handle(c, nil)
+	entitytime.Serve(c, nil)
 	if !slices.Contains(c.Advertised(), entitytime.NS) {
 		t.Errorf("advertised %v, want %s among them", c.Advertised(), entitytime.NS)
 	}

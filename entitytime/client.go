@@ -35,15 +35,15 @@ func Get(ctx context.Context, c *xmpp.Client, to jid.JID) (time.Time, error) {
 	return t, nil
 }
 
-// Handle makes c answer Entity Time requests, whoever asks, with the time
+// Serve makes c answer Entity Time requests, whoever asks, with the time
 // now returns: its zone's offset as <tzo/> and the instant in UTC as
 // <utc/> (see Element). A nil now means time.Now, which discloses the
 // local offset of the machine; pass a func returning time.Now().UTC() to
 // keep it private, as the XEP-0082 security considerations advise.
 //
-// Handle panics if c already has a handler for time requests, as
+// Serve panics if c already has a handler for time requests, as
 // Client.HandleIQ does.
-func Handle(c *xmpp.Client, now func() time.Time) {
+func Serve(c *xmpp.Client, now func() time.Time) {
 	if now == nil {
 		now = time.Now
 	}

@@ -11,11 +11,11 @@ import (
 	"github.com/xmppkit/xmpp/xmpptest"
 )
 
-func TestGetHandle(t *testing.T) {
+func TestGetServe(t *testing.T) {
 	srv := xmpptest.StartServer(t, nil)
 	alice, bob := login(t, srv, 0), login(t, srv, 1)
 	fixed := time.Date(2006, 12, 19, 11, 58, 35, 250e6, time.FixedZone("CST", -6*3600))
-	entitytime.Handle(alice, func() time.Time { return fixed })
+	entitytime.Serve(alice, func() time.Time { return fixed })
 
 	got, err := entitytime.Get(timeout(t), bob, alice.JID())
 	if err != nil {
@@ -33,7 +33,7 @@ func TestGetHandle(t *testing.T) {
 func TestHandleNilNow(t *testing.T) {
 	srv := xmpptest.StartServer(t, nil)
 	alice, bob := login(t, srv, 0), login(t, srv, 1)
-	entitytime.Handle(alice, nil)
+	entitytime.Serve(alice, nil)
 	before := time.Now()
 	got, err := entitytime.Get(timeout(t), bob, alice.JID())
 	after := time.Now()
@@ -73,7 +73,7 @@ func TestGetMalformed(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			srv := xmpptest.StartServer(t, nil)
 			alice, bob := login(t, srv, 0), login(t, srv, 1)
-			entitytime.Handle(alice, nil)
+			entitytime.Serve(alice, nil)
 			srv.OnElement(func(ev xmpptest.ElementEvent) xmpptest.Verdict {
 				if ev.Dir != xmpptest.ServerToClient || ev.Element.Attr("type") != "result" || ev.Element.Child(entitytime.NS, "time") == nil {
 					return xmpptest.Verdict{}

@@ -35,7 +35,7 @@ func Example() {
 
 	// A fixed clock for the example; pass nil to answer with time.Now.
 	tokyo := time.FixedZone("JST", 9*60*60)
-	entitytime.Handle(alice, func() time.Time { return time.Date(2024, 4, 1, 9, 30, 0, 0, tokyo) })
+	entitytime.Serve(alice, func() time.Time { return time.Date(2024, 4, 1, 9, 30, 0, 0, tokyo) })
 
 	t, err := entitytime.Get(ctx, bob, alice.JID())
 	if err != nil {

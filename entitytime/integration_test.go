@@ -14,14 +14,14 @@ import (
 // TestServers asks each server for its time, then one of our clients asks
 // another through it.
 func TestServers(t *testing.T) {
-	xmpptest.ForEachServer(t, nil, func(t *testing.T, tg *xmpptest.Target) {
+	xmpptest.ForEachServer(t, nil, func(t *testing.T, tg xmpptest.Target) {
 		alice, bob := loginTarget(t, tg, 0), loginTarget(t, tg, 1)
 
 		t.Run("server", func(t *testing.T) {
 			before := time.Now()
-			got, err := entitytime.Get(timeout(t), alice, jid.MustParse(tg.Domain))
+			got, err := entitytime.Get(timeout(t), alice, jid.MustParse(tg.Domain()))
 			after := time.Now()
-			if tg.Name == "xmpptest" {
+			if tg.Name() == "xmpptest" {
 				if !errors.Is(err, stanza.ErrServiceUnavailable) {
 					t.Fatalf("Get = %v, %v; want service-unavailable", got, err)
 				}
@@ -35,12 +35,12 @@ func TestServers(t *testing.T) {
 				t.Errorf("server time %v, not between %v and %v", got, before, after)
 			}
 			name, off := got.Zone()
-			t.Logf("%s: %s (zone %q, offset %d)", tg.Name, got.Format(time.RFC3339Nano), name, off)
+			t.Logf("%s: %s (zone %q, offset %d)", tg.Name(), got.Format(time.RFC3339Nano), name, off)
 		})
 
 		t.Run("client", func(t *testing.T) {
 			want := time.Date(2024, 2, 29, 23, 30, 0, 0, time.FixedZone("", 5*3600+30*60))
-			entitytime.Handle(alice, func() time.Time { return want })
+			entitytime.Serve(alice, func() time.Time { return want })
 			got, err := entitytime.Get(timeout(t), bob, alice.JID())
 			if _, off := got.Zone(); err != nil || !got.Equal(want) || off != 5*3600+30*60 {
 				t.Fatalf("Get = %v, %v; want %v", got, err, want)

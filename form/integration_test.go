@@ -26,8 +26,8 @@ const (
 // forms built with this package, which the servers must accept. The
 // in-process server implements neither protocol.
 func TestServers(t *testing.T) {
-	xmpptest.ForEachServer(t, nil, func(t *testing.T, tg *xmpptest.Target) {
-		if tg.Name == "xmpptest" {
+	xmpptest.ForEachServer(t, nil, func(t *testing.T, tg xmpptest.Target) {
+		if tg.Name() == "xmpptest" {
 			t.Skip("the in-process server implements neither MAM nor PEP")
 		}
 		alice := loginTarget(t, tg, 0)
@@ -42,7 +42,7 @@ func TestServers(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Parse(%s): %v", res.Payload, err)
 			}
-			t.Logf("%s MAM form: %d fields", tg.Name, len(def.Fields))
+			t.Logf("%s MAM form: %d fields", tg.Name(), len(def.Fields))
 			if def.Type != form.TypeForm || def.FormType() != nsMAM || def.Field("with") == nil {
 				t.Fatalf("MAM form = %s", def.Element())
 			}
@@ -80,7 +80,7 @@ func TestServers(t *testing.T) {
 				t.Fatal(err)
 			}
 			def := nodeConfig(t, alice, node)
-			t.Logf("%s node configuration form: %d fields", tg.Name, len(def.Fields))
+			t.Logf("%s node configuration form: %d fields", tg.Name(), len(def.Fields))
 			if def.FormType() != nsNodeConfig || def.Field("pubsub#max_items") == nil || def.Field("pubsub#notify_retract") == nil {
 				t.Fatalf("node configuration form = %s", def.Element())
 			}
@@ -135,12 +135,12 @@ func nodeConfig(t *testing.T, c *xmpp.Client, node string) *form.Form {
 
 // loginTarget connects account i of tg over TCP and closes the Client
 // when t ends.
-func loginTarget(t *testing.T, tg *xmpptest.Target, i int) *xmpp.Client {
+func loginTarget(t *testing.T, tg xmpptest.Target, i int) *xmpp.Client {
 	t.Helper()
 	a := tg.Account(i)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	c, err := xmpp.Dial(ctx, a.JID(), &xmpp.Options{Password: a.Password, Addr: tg.Addr, TLSConfig: tg.TLSConfig()})
+	c, err := xmpp.Dial(ctx, a.JID(), &xmpp.Options{Password: a.Password, Addr: tg.Addr(), TLSConfig: tg.TLSConfig()})
 	if err != nil {
 		t.Fatal(err)
 	}

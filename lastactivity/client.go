@@ -35,19 +35,19 @@ func Get(ctx context.Context, c *xmpp.Client, to jid.JID) (Info, error) {
 	return info, nil
 }
 
-// Handle makes c answer Last Activity requests sent to its full JID with
+// Serve makes c answer Last Activity requests sent to its full JID with
 // idle(), the time since the user last used the application (the
 // application measures it; XEP-0012 says it is the user's idle time, not
 // the connection's age). Whoever can reach our full JID may ask: XEP-0012
-// requires that a user can turn this off, so call Handle only when the
+// requires that a user can turn this off, so call Serve only when the
 // user allowed it. The answer has no status text; a negative idle counts
 // as zero.
 //
-// Handle panics if idle is nil, or if c already has a handler for last
+// Serve panics if idle is nil, or if c already has a handler for last
 // activity requests, as Client.HandleIQ does.
-func Handle(c *xmpp.Client, idle func() time.Duration) {
+func Serve(c *xmpp.Client, idle func() time.Duration) {
 	if idle == nil {
-		panic("lastactivity: Handle: nil idle func")
+		panic("lastactivity: Serve: nil idle func")
 	}
 	c.Advertise(NS)
 	c.HandleIQ(stanza.IQGet, NS, "query", func(context.Context, *stanza.IQ) (*stanza.Element, error) {

@@ -11,7 +11,7 @@ import (
 	"github.com/xmppkit/xmpp/xmpptest"
 )
 
-func TestGetHandle(t *testing.T) {
+func TestGetServe(t *testing.T) {
 	for _, tt := range []struct {
 		idle time.Duration
 		want time.Duration
@@ -22,7 +22,7 @@ func TestGetHandle(t *testing.T) {
 	} {
 		srv := xmpptest.StartServer(t, nil)
 		alice, bob := login(t, srv, 0), login(t, srv, 1)
-		lastactivity.Handle(alice, func() time.Duration { return tt.idle })
+		lastactivity.Serve(alice, func() time.Duration { return tt.idle })
 		got, err := lastactivity.Get(timeout(t), bob, alice.JID())
 		if err != nil || got != (lastactivity.Info{Elapsed: tt.want}) {
 			t.Errorf("idle %v: Get = %+v, %v; want %v", tt.idle, got, err, tt.want)
@@ -35,7 +35,7 @@ func TestGetHandle(t *testing.T) {
 func TestGetInProcessServer(t *testing.T) {
 	srv := xmpptest.StartServer(t, nil)
 	alice, bob := login(t, srv, 0), login(t, srv, 1)
-	lastactivity.Handle(alice, func() time.Duration { return time.Minute })
+	lastactivity.Serve(alice, func() time.Duration { return time.Minute })
 	for _, to := range []jid.JID{{}, jid.MustParse("localhost"), alice.JID().Bare(), bob.JID().Bare()} {
 		if _, err := lastactivity.Get(timeout(t), bob, to); !errors.Is(err, stanza.ErrServiceUnavailable) {
 			t.Errorf("Get(%q) = %v, want service-unavailable", to, err)
@@ -58,7 +58,7 @@ func TestGetMalformed(t *testing.T) {
 		t.Run(seconds, func(t *testing.T) {
 			srv := xmpptest.StartServer(t, nil)
 			alice, bob := login(t, srv, 0), login(t, srv, 1)
-			lastactivity.Handle(alice, func() time.Duration { return time.Minute })
+			lastactivity.Serve(alice, func() time.Duration { return time.Minute })
 			srv.OnElement(func(ev xmpptest.ElementEvent) xmpptest.Verdict {
 				if ev.Dir != xmpptest.ServerToClient || ev.Element.Attr("type") != "result" || ev.Element.Child(lastactivity.NS, "query") == nil {
 					return xmpptest.Verdict{}
@@ -81,8 +81,8 @@ func TestHandleNilPanics(t *testing.T) {
 	c := login(t, srv, 0)
 	defer func() {
 		if recover() == nil {
-			t.Error("Handle(c, nil) did not panic")
+			t.Error("Serve(c, nil) did not panic")
 		}
 	}()
-	lastactivity.Handle(c, nil)
+	lastactivity.Serve(c, nil)
 }

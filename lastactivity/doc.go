@@ -13,11 +13,11 @@
 //     servers (ejabberd) let the request through only from those allowed
 //     to see the user's presence, and answer service-unavailable to others.
 //
-// Handle makes a Client answer the last case for itself. Parse and
+// Serve makes a Client answer the last case for itself. Parse and
 // Info.Element decode and encode the <query/> payload for those who build
 // IQs themselves.
 //
-// Covered: XEP-0012 2.0; Handle advertises jabber:iq:last
+// Covered: XEP-0012 2.0; Serve advertises jabber:iq:last
 // (Client.Advertise) for service discovery. Not covered: XEP-0256 (last
 // activity in presence, deprecated).
 package lastactivity

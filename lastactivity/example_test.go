@@ -34,7 +34,7 @@ func Example() {
 
 	// An application returns the time since the user's last input, as in
 	// time.Since(lastInput); here a fixed 90 seconds.
-	lastactivity.Handle(alice, func() time.Duration { return 90 * time.Second })
+	lastactivity.Serve(alice, func() time.Duration { return 90 * time.Second })
 
 	info, err := lastactivity.Get(ctx, bob, alice.JID())
 	if err != nil {

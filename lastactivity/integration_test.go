@@ -18,30 +18,30 @@ import (
 // idle time and their last logout, without and with a presence
 // subscription.
 func TestServers(t *testing.T) {
-	xmpptest.ForEachServer(t, nil, func(t *testing.T, tg *xmpptest.Target) {
+	xmpptest.ForEachServer(t, nil, func(t *testing.T, tg xmpptest.Target) {
 		alice, bob := loginTarget(t, tg, 0), loginTarget(t, tg, 1)
-		lastactivity.Handle(alice, func() time.Duration { return 42 * time.Second })
+		lastactivity.Serve(alice, func() time.Duration { return 42 * time.Second })
 
 		t.Run("server", func(t *testing.T) {
-			got, err := lastactivity.Get(timeout(t), alice, jid.MustParse(tg.Domain))
+			got, err := lastactivity.Get(timeout(t), alice, jid.MustParse(tg.Domain()))
 			switch {
-			case tg.Name == "xmpptest" && errors.Is(err, stanza.ErrServiceUnavailable):
+			case tg.Name() == "xmpptest" && errors.Is(err, stanza.ErrServiceUnavailable):
 				return
-			case tg.Name == "xmpptest":
+			case tg.Name() == "xmpptest":
 				t.Fatalf("Get = %+v, %v; want service-unavailable", got, err)
 			}
 			// The server was started for this test.
 			if err != nil || got.Elapsed > 5*time.Minute || got.Status != "" {
 				t.Fatalf("Get = %+v, %v; want the uptime of a new server", got, err)
 			}
-			t.Logf("%s: uptime %v", tg.Name, got.Elapsed)
+			t.Logf("%s: uptime %v", tg.Name(), got.Elapsed)
 		})
 
 		t.Run("unsubscribed", func(t *testing.T) {
 			// A user's last logout is only for those who may see the
 			// user's presence (XEP-0012 section 4).
 			_, err := lastactivity.Get(timeout(t), bob, alice.JID().Bare())
-			switch tg.Name {
+			switch tg.Name() {
 			case "xmpptest":
 				if !errors.Is(err, stanza.ErrServiceUnavailable) {
 					t.Errorf("bare JID: Get = %v, want service-unavailable", err)
@@ -58,7 +58,7 @@ func TestServers(t *testing.T) {
 			// ejabberd keeps a client's idle time from strangers too
 			// (XEP-0012 section 9), answering for the client.
 			got, err := lastactivity.Get(timeout(t), bob, alice.JID())
-			if tg.Name == "ejabberd" {
+			if tg.Name() == "ejabberd" {
 				if !errors.Is(err, stanza.ErrServiceUnavailable) {
 					t.Errorf("full JID: Get = %+v, %v; want service-unavailable", got, err)
 				}
@@ -77,10 +77,10 @@ func TestServers(t *testing.T) {
 // raw presence stanzas, then has carol ask dave's client for its idle time
 // and dave's server for his last logout, while he is online and after he
 // left with a status.
-func testSubscribed(t *testing.T, tg *xmpptest.Target) {
+func testSubscribed(t *testing.T, tg xmpptest.Target) {
 	ctx := timeout(t)
 	carol, dave := loginTarget(t, tg, 2), loginTarget(t, tg, 3)
-	lastactivity.Handle(dave, func() time.Duration { return 5 * time.Minute })
+	lastactivity.Serve(dave, func() time.Duration { return 5 * time.Minute })
 	carolGot, daveGot := presences(carol), presences(dave)
 	for _, c := range []*xmpp.Client{carol, dave} {
 		if err := c.Send(ctx, stanza.NewPresence(stanza.PresenceAvailable, jid.JID{})); err != nil {
@@ -94,7 +94,7 @@ func testSubscribed(t *testing.T, tg *xmpptest.Target) {
 	if err != nil || got != (lastactivity.Info{Elapsed: 5 * time.Minute}) {
 		t.Fatalf("dave's client: Get = %+v, %v; want 5m", got, err)
 	}
-	if tg.Name == "xmpptest" {
+	if tg.Name() == "xmpptest" {
 		t.Log("the in-process server does not answer jabber:iq:last for accounts: last logout not tested")
 		return
 	}
@@ -117,7 +117,7 @@ func testSubscribed(t *testing.T, tg *xmpptest.Target) {
 	if err != nil || got.Elapsed > time.Minute || got.Status != "Heading Home" {
 		t.Fatalf("dave offline: Get = %+v, %v; want a few seconds and his status", got, err)
 	}
-	t.Logf("%s: dave offline: %+v", tg.Name, got)
+	t.Logf("%s: dave offline: %+v", tg.Name(), got)
 }
 
 // presences returns a channel of the presence stanzas c receives.

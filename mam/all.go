@@ -23,7 +23,7 @@ import (
 // without an error, since it cannot be paged. Stopping the loop early
 // fetches no further page. Like Fetch, All must not run on the Client's
 // dispatch goroutine.
-func (m *Client) All(ctx context.Context, archive jid.JID, q Query) iter.Seq2[Result, error] {
+func (m *Querier) All(ctx context.Context, archive jid.JID, q Query) iter.Seq2[Result, error] {
 	return func(yield func(Result, error) bool) {
 		back := q.backward()
 		for {

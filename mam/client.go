@@ -20,11 +20,11 @@ type Options struct {
 	Logger *slog.Logger
 }
 
-// Client queries message archives over one xmpp.Client. It is made once
+// Querier queries message archives over one xmpp.Client. It is made once
 // per xmpp.Client with New, which adds the message handler that collects
 // results; its methods are safe for concurrent use, and concurrent
 // queries do not see each other's results.
-type Client struct {
+type Querier struct {
 	c   *xmpp.Client
 	log *slog.Logger
 
@@ -45,14 +45,14 @@ type query struct {
 	err     error // the first problem with the archive's results
 }
 
-// New returns a Client for archives reached through c, and makes c pass
+// New returns a Querier for archives reached through c, and makes c pass
 // it the archive results that arrive: it claims the messages that carry a
 // <result/> of NS (see xmpp.Route), so that archived messages never reach
 // the application's default message handler. Results of no query in
 // progress, or from anyone but the archive asked, are dropped. Call it
 // once per xmpp.Client, before querying: a second call panics.
-func New(c *xmpp.Client, opts *Options) *Client {
-	m := &Client{c: c, log: slog.New(slog.DiscardHandler), queries: make(map[string]*query)}
+func New(c *xmpp.Client, opts *Options) *Querier {
+	m := &Querier{c: c, log: slog.New(slog.DiscardHandler), queries: make(map[string]*query)}
 	if opts != nil && opts.Logger != nil {
 		m.log = opts.Logger
 	}
@@ -96,7 +96,7 @@ type Page struct {
 // arrive as messages, which that goroutine delivers only after the
 // handler returns; Fetch then fails with xmpp.ErrInHandler, or waits
 // until ctx ends. Call it from another goroutine.
-func (m *Client) Fetch(ctx context.Context, archive jid.JID, q Query) (Page, error) {
+func (m *Querier) Fetch(ctx context.Context, archive jid.JID, q Query) (Page, error) {
 	if err := q.validate(); err != nil {
 		return Page{}, err
 	}
@@ -131,7 +131,7 @@ func (m *Client) Fetch(ctx context.Context, archive jid.JID, q Query) (Page, err
 }
 
 // register starts a query to archive under a fresh random queryid.
-func (m *Client) register(archive jid.JID, q Query) (string, *query) {
+func (m *Querier) register(archive jid.JID, q Query) (string, *query) {
 	qu := &query{archive: archive, max: q.pageSize()}
 	if archive == m.c.JID().Bare() {
 		qu.archive = jid.JID{}
@@ -150,7 +150,7 @@ func (m *Client) register(archive jid.JID, q Query) (string, *query) {
 }
 
 // forget ends the query with queryID: its results are dropped from now on.
-func (m *Client) forget(queryID string) {
+func (m *Querier) forget(queryID string) {
 	m.mu.Lock()
 	delete(m.queries, queryID)
 	m.mu.Unlock()
@@ -158,7 +158,7 @@ func (m *Client) forget(queryID string) {
 
 // handle is the message handler New adds: it passes each <result/>
 // payload to collect.
-func (m *Client) handle(_ context.Context, msg *stanza.Message) {
+func (m *Querier) handle(_ context.Context, msg *stanza.Message) {
 	for _, p := range msg.Payloads {
 		if p.Name == (stanza.Name{Space: NS, Local: "result"}) {
 			m.collect(msg, p)
@@ -168,7 +168,7 @@ func (m *Client) handle(_ context.Context, msg *stanza.Message) {
 
 // collect adds a result to the query in progress it belongs to, if it
 // comes from that query's archive, and drops it otherwise.
-func (m *Client) collect(msg *stanza.Message, payload *stanza.Element) {
+func (m *Querier) collect(msg *stanza.Message, payload *stanza.Element) {
 	queryID := payload.Attr("queryid")
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -204,7 +204,7 @@ func (m *Client) collect(msg *stanza.Message, payload *stanza.Element) {
 // account's own archive speaks with no address or the account's bare JID
 // (which only its server can use), any other archive with its own
 // address.
-func (m *Client) fromArchive(qu *query, from jid.JID) bool {
+func (m *Querier) fromArchive(qu *query, from jid.JID) bool {
 	if qu.archive.IsZero() {
 		return from.IsZero() || from == m.c.JID().Bare()
 	}
@@ -216,7 +216,7 @@ func (m *Client) fromArchive(qu *query, from jid.JID) bool {
 // (the archive sends the results of a page in order, and the Client
 // dispatches messages in the order they arrived), or that the query has
 // failed anyway.
-func (m *Client) sawLast(queryID string, fin Fin) bool {
+func (m *Querier) sawLast(queryID string, fin Fin) bool {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	qu := m.queries[queryID]

@@ -339,13 +339,13 @@ func TestIsResult(t *testing.T) {
 }
 
 // TestResultsClaimed checks that the archive's result messages go to
-// the mam Client alone: the application's default message handler never
+// the mam Querier alone: the application's default message handler never
 // sees them.
 func TestResultsClaimed(t *testing.T) {
 	srv := xmpptest.StartServer(t, nil)
 	newFakeArchive(srv, 3)
 	seen := make(chan *stanza.Message, 8)
-	var m *mam.Client
+	var m *mam.Querier
 	alice := login(t, srv, 0, func(c *xmpp.Client) {
 		m = mam.New(c, nil)
 		c.HandleMessage(xmpp.Route{}, func(ctx context.Context, msg *stanza.Message) { seen <- msg })

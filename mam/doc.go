@@ -20,7 +20,7 @@
 // Features tells whether an archive supports MAM and the extended fields
 // (Query.IDs). New claims the result messages (see xmpp.Route), so the
 // application's default message handler never sees them; IsResult tells
-// them apart where no Client of this package is attached.
+// them apart where no Querier of this package is attached.
 //
 // # Security
 //

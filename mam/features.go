@@ -25,7 +25,7 @@ type Features struct {
 // features it lists. It returns the archive's *stanza.Error if it
 // refuses, and the errors of xmpp.Client.Request. An answer that is not a
 // disco#info query wraps ErrMalformed.
-func (m *Client) Features(ctx context.Context, archive jid.JID) (Features, error) {
+func (m *Querier) Features(ctx context.Context, archive jid.JID) (Features, error) {
 	to := archive
 	if to.IsZero() {
 		to = m.c.JID().Bare()

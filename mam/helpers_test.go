@@ -40,12 +40,12 @@ func login(t *testing.T, srv *xmpptest.Server, i int, setup ...func(*xmpp.Client
 
 // loginTarget connects account i of tg over TCP and closes the Client
 // when t ends. trace, if not nil, gets the Client's XML trace.
-func loginTarget(t *testing.T, tg *xmpptest.Target, i int, resource string, trace io.Writer) *xmpp.Client {
+func loginTarget(t *testing.T, tg xmpptest.Target, i int, resource string, trace io.Writer) *xmpp.Client {
 	t.Helper()
 	a := tg.Account(i)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	c, err := xmpp.Dial(ctx, a.JID(), &xmpp.Options{Password: a.Password, Resource: resource, Addr: tg.Addr, TLSConfig: tg.TLSConfig(), Trace: trace})
+	c, err := xmpp.Dial(ctx, a.JID(), &xmpp.Options{Password: a.Password, Resource: resource, Addr: tg.Addr(), TLSConfig: tg.TLSConfig(), Trace: trace})
 	if err != nil {
 		t.Fatal(err)
 	}

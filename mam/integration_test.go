@@ -100,8 +100,8 @@ func describe(p mam.Page) string {
 // exchange messages, then alice reads her archive with every kind of
 // query, and a result forged by bob with alice's queryid is dropped.
 func TestServers(t *testing.T) {
-	xmpptest.ForEachServer(t, nil, func(t *testing.T, tg *xmpptest.Target) {
-		if tg.Name == "xmpptest" {
+	xmpptest.ForEachServer(t, nil, func(t *testing.T, tg xmpptest.Target) {
+		if tg.Name() == "xmpptest" {
 			t.Skip("the in-process server keeps no archive; the unit tests script one (fakeArchive)")
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
@@ -110,7 +110,7 @@ func TestServers(t *testing.T) {
 		alice, bob, carol := loginTarget(t, tg, 0, "laptop", trace), loginTarget(t, tg, 1, "home", nil), loginTarget(t, tg, 2, "desk", nil)
 		defer func() {
 			q, p, w := trace.stats()
-			t.Logf("%s: %d queries, %d of them needed a Sync; result wrapper: %s", tg.Name, q, p, w)
+			t.Logf("%s: %d queries, %d of them needed a Sync; result wrapper: %s", tg.Name(), q, p, w)
 		}()
 		started := time.Now()
 		const n = 30
@@ -121,7 +121,7 @@ func TestServers(t *testing.T) {
 		if err != nil {
 			t.Fatalf("Features: %v", err)
 		}
-		t.Logf("%s: features %+v", tg.Name, f)
+		t.Logf("%s: features %+v", tg.Name(), f)
 		if !f.MAM {
 			t.Fatal("the account's archive does not advertise urn:xmpp:mam:2")
 		}
@@ -131,7 +131,7 @@ func TestServers(t *testing.T) {
 		if err != nil {
 			t.Fatalf("Fetch all: %v", err)
 		}
-		t.Logf("%s: whole archive: %s", tg.Name, describe(all))
+		t.Logf("%s: whole archive: %s", tg.Name(), describe(all))
 		var want []string
 		for _, s := range conv {
 			want = append(want, s.body)
@@ -161,7 +161,7 @@ func TestServers(t *testing.T) {
 		for _, r := range all.Results {
 			stamps = append(stamps, r.Stamp.Format("05.000000"))
 		}
-		t.Logf("%s: stamps (seconds): %v", tg.Name, stamps)
+		t.Logf("%s: stamps (seconds): %v", tg.Name(), stamps)
 		ids := func(is ...int) []string {
 			var out []string
 			for _, i := range is {
@@ -182,7 +182,7 @@ func TestServers(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			t.Logf("%s: first page with bob: %s", tg.Name, describe(first))
+			t.Logf("%s: first page with bob: %s", tg.Name(), describe(first))
 			var got []mam.Result
 			for r, err := range m.All(ctx, jid.JID{}, q) {
 				if err != nil {
@@ -200,7 +200,7 @@ func TestServers(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				t.Logf("%s: page %d with bob: %s", tg.Name, page, describe(p))
+				t.Logf("%s: page %d with bob: %s", tg.Name(), page, describe(p))
 				if p.Complete || len(p.Results) == 0 || page > 10 {
 					break
 				}
@@ -223,7 +223,7 @@ func TestServers(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			t.Logf("%s: %s to %s: %s", tg.Name, start.Format(time.RFC3339Nano), end.Format(time.RFC3339Nano), describe(p))
+			t.Logf("%s: %s to %s: %s", tg.Name(), start.Format(time.RFC3339Nano), end.Format(time.RFC3339Nano), describe(p))
 			if !slices.Contains(wantRange, all.Results[14].ID) || slices.Contains(wantRange, all.Results[15].ID) {
 				t.Fatalf("the range does not split the conversation after message 14: %v", wantRange)
 			}
@@ -236,17 +236,17 @@ func TestServers(t *testing.T) {
 			if err != nil || !slices.Equal(resultIDs(p.Results), ids(10, 11, 12, 13, 14)) {
 				t.Fatalf("after 9: %v, %v", p.Results, err)
 			}
-			t.Logf("%s: after 9: %s", tg.Name, describe(p))
+			t.Logf("%s: after 9: %s", tg.Name(), describe(p))
 			p, err = m.Fetch(ctx, jid.JID{}, mam.Query{Before: all.Results[10].ID, Max: 5})
 			if err != nil || !slices.Equal(resultIDs(p.Results), ids(5, 6, 7, 8, 9)) {
 				t.Fatalf("before 10: %v, %v", p.Results, err)
 			}
-			t.Logf("%s: before 10: %s", tg.Name, describe(p))
+			t.Logf("%s: before 10: %s", tg.Name(), describe(p))
 			p, err = m.Fetch(ctx, jid.JID{}, mam.Query{Reverse: true, Max: 5})
 			if err != nil || !slices.Equal(resultIDs(p.Results), ids(25, 26, 27, 28, 29)) {
 				t.Fatalf("last page: %v, %v", p.Results, err)
 			}
-			t.Logf("%s: last page: %s", tg.Name, describe(p))
+			t.Logf("%s: last page: %s", tg.Name(), describe(p))
 			var back []string
 			for r, err := range m.All(ctx, jid.JID{}, mam.Query{Reverse: true, Max: 7}) {
 				if err != nil {
@@ -262,14 +262,14 @@ func TestServers(t *testing.T) {
 			// XEP-0313 requires item-not-found; ejabberd 23.01 answers
 			// with a page instead.
 			p, err = m.Fetch(ctx, jid.JID{}, mam.Query{After: "no-such-id"})
-			t.Logf("%s: unknown after: %s, %v", tg.Name, describe(p), err)
-			if tg.Name == "prosody" && !errors.Is(err, stanza.ErrItemNotFound) {
+			t.Logf("%s: unknown after: %s, %v", tg.Name(), describe(p), err)
+			if tg.Name() == "prosody" && !errors.Is(err, stanza.ErrItemNotFound) {
 				t.Errorf("unknown after: %v; want item-not-found", err)
 			}
 		})
 		t.Run("ids", func(t *testing.T) {
 			p, err := m.Fetch(ctx, jid.JID{}, mam.Query{IDs: ids(17, 3)})
-			t.Logf("%s: ids query (extended %t): %s, %v", tg.Name, f.Extended, describe(p), err)
+			t.Logf("%s: ids query (extended %t): %s, %v", tg.Name(), f.Extended, describe(p), err)
 			if !f.Extended {
 				return
 			}
@@ -304,9 +304,9 @@ func TestServers(t *testing.T) {
 			}
 			select {
 			case msg := <-forgedSeen:
-				t.Logf("%s delivered the forged result, dropped by Fetch: %s", tg.Name, msg.Element())
+				t.Logf("%s delivered the forged result, dropped by Fetch: %s", tg.Name(), msg.Element())
 			default:
-				t.Logf("%s did not deliver the forged result", tg.Name)
+				t.Logf("%s did not deliver the forged result", tg.Name())
 			}
 		})
 	})

@@ -29,7 +29,7 @@ type Query struct {
 	Start, End time.Time
 	// IDs keeps only the messages with these archive UIDs. It needs an
 	// archive that advertises urn:xmpp:mam:2#extended (see
-	// Client.Features): others answer feature-not-implemented, and Fetch
+	// Querier.Features): others answer feature-not-implemented, and Fetch
 	// fails with ErrUnrequested if one sends any other message.
 	IDs []string
 	// Max is the page size: at most Max results are returned. Zero means

@@ -54,7 +54,7 @@ func (r Result) Element() *stanza.Element {
 // XEP-0082 stamp. A forwarded presence or IQ, or a message in
 // jabber:server, is an error; elements in other namespaces are ignored.
 // Errors wrap ErrMalformed. ParseResult checks nothing about where the
-// result came from: Client.Fetch does.
+// result came from: Querier.Fetch does.
 func ParseResult(e *stanza.Element) (Result, error) {
 	if e == nil || e.Name != (stanza.Name{Space: NS, Local: "result"}) {
 		return Result{}, unexpected(e, NS, "result")

@@ -12,7 +12,7 @@ import (
 
 // The shared helpers of internal/testkit, under the names these tests use.
 
-func loginTarget(t *testing.T, tg *xmpptest.Target, i int, resource string, setup ...func(*xmpp.Client)) *xmpp.Client {
+func loginTarget(t *testing.T, tg xmpptest.Target, i int, resource string, setup ...func(*xmpp.Client)) *xmpp.Client {
 	t.Helper()
 	return testkit.LoginTarget(t, tg, i, resource, setup...)
 }

@@ -15,7 +15,7 @@ import (
 // bob answers the last with a displayed marker to alice's bare JID, and
 // a received marker too, as clients of older versions of XEP-0333 do.
 func TestServers(t *testing.T) {
-	xmpptest.ForEachServer(t, nil, func(t *testing.T, tg *xmpptest.Target) {
+	xmpptest.ForEachServer(t, nil, func(t *testing.T, tg xmpptest.Target) {
 		ctx := timeout(t)
 		alice, bob := loginTarget(t, tg, 0, "phone"), loginTarget(t, tg, 1, "home")
 		toBob := make(chan *stanza.Message, 8)

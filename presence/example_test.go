@@ -46,7 +46,7 @@ func Example() {
 
 	// Alice starts her Tracker before her initial presence, which brings
 	// her the presence of her contacts.
-	tracker := presence.NewTracker(alice)
+	tracker := presence.New(alice)
 	changes := make(chan presence.Change, 10)
 	tracker.OnChange(func(ch presence.Change) { changes <- ch })
 	if err := presence.Available(ctx, alice, "", "", 0); err != nil {

@@ -39,19 +39,19 @@ type peer struct {
 // connect logs in as account i of tg with the resource res, through dial
 // if not nil (the in-process Server's DialPipe), starts a Tracker and
 // closes the Client when the test ends. It sends no presence.
-func connect(t *testing.T, tg *xmpptest.Target, dial stream.DialFunc, i int, res string) *peer {
+func connect(t *testing.T, tg xmpptest.Target, dial stream.DialFunc, i int, res string) *peer {
 	t.Helper()
 	return connectWith(t, tg, dial, i, res, nil)
 }
 
 // connectWith is connect with the Options changed by change, if not nil.
-func connectWith(t *testing.T, tg *xmpptest.Target, dial stream.DialFunc, i int, res string, change func(*xmpp.Options)) *peer {
+func connectWith(t *testing.T, tg xmpptest.Target, dial stream.DialFunc, i int, res string, change func(*xmpp.Options)) *peer {
 	t.Helper()
 	a := tg.Account(i)
 	opts := &xmpp.Options{
 		Password:          a.Password,
 		Resource:          res,
-		Addr:              tg.Addr,
+		Addr:              tg.Addr(),
 		Dial:              dial,
 		TLSConfig:         tg.TLSConfig(),
 		KeepaliveInterval: -1,
@@ -63,12 +63,12 @@ func connectWith(t *testing.T, tg *xmpptest.Target, dial stream.DialFunc, i int,
 	}
 	c, err := xmpp.Dial(ctx(t), a.JID(), opts)
 	if err != nil {
-		t.Fatalf("%s: login as %s/%s: %v", tg.Name, a.User, res, err)
+		t.Fatalf("%s: login as %s/%s: %v", tg.Name(), a.User, res, err)
 	}
 	t.Cleanup(func() { c.Close() })
 	p := &peer{
 		c:       c,
-		tr:      presence.NewTracker(c),
+		tr:      presence.New(c),
 		changes: make(chan presence.Change, 1000),
 		changed: make(chan struct{}, 1),
 		subs:    make(chan *stanza.Presence, 100),
@@ -99,7 +99,7 @@ func connectWith(t *testing.T, tg *xmpptest.Target, dial stream.DialFunc, i int,
 // login is connect to the in-process Server srv over net.Pipe.
 func login(t *testing.T, srv *xmpptest.Server, i int, res string) *peer {
 	t.Helper()
-	return connect(t, srv.Target(), srv.DialPipe, i, res)
+	return connect(t, srv, srv.DialPipe, i, res)
 }
 
 // bare returns the peer's bare JID.

@@ -18,7 +18,7 @@ import (
 // stream without unavailable presence, one with unavailable presence.
 // The presence each side received is logged, to compare the servers.
 func TestIntegration(t *testing.T) {
-	xmpptest.ForEachServer(t, nil, func(t *testing.T, tg *xmpptest.Target) {
+	xmpptest.ForEachServer(t, nil, func(t *testing.T, tg xmpptest.Target) {
 		alice := connect(t, tg, nil, 0, "desk")
 		one := connect(t, tg, nil, 1, "one")
 		bob := one.bare()
@@ -94,7 +94,7 @@ func TestIntegration(t *testing.T) {
 		}
 		for _, p := range []*peer{alice, again} {
 			got := p.drain()
-			t.Logf("%s: %s received %d presences:\n%s", tg.Name, p.c.JID(), len(got), strings.Join(got, "\n"))
+			t.Logf("%s: %s received %d presences:\n%s", tg.Name(), p.c.JID(), len(got), strings.Join(got, "\n"))
 		}
 	})
 }

@@ -141,12 +141,12 @@ type contact struct {
 	err       error                // *stanza.Error, or nil
 }
 
-// NewTracker returns a Tracker of the presence c receives, registered as
+// New returns a Tracker of the presence c receives, registered as
 // a presence observer of c (see xmpp.Client.ObservePresence) for c's
 // life: it sees every presence and claims none. Create it before
 // Connect, or at least before sending the initial presence: the server
 // sends the contacts' presence once, right after it.
-func NewTracker(c *xmpp.Client) *Tracker {
+func New(c *xmpp.Client) *Tracker {
 	t := &Tracker{
 		c:        c,
 		wake:     make(chan struct{}, 1),

@@ -40,7 +40,7 @@ func dialAlice(t *testing.T, srv *xmpptest.Server) *xmpp.Client {
 func TestOnChangeMissed(t *testing.T) {
 	srv := xmpptest.StartServer(t, nil)
 	c := dialAlice(t, srv)
-	tr := NewTracker(c)
+	tr := New(c)
 	tr.mu.Lock()
 	tr.limit = 2
 	tr.mu.Unlock()
@@ -113,7 +113,7 @@ func TestNotifyLoopEnds(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		c := xmpp.New(jid.MustParse("alice@localhost"), nil)
 		defer c.Close()
-		tr := NewTracker(c)
+		tr := New(c)
 		before := notifyLoops()
 		tr.OnChange(func(Change) {})
 		tr.OnChange(func(Change) {}) // one goroutine for both

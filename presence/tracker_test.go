@@ -418,7 +418,7 @@ func TestTrackerConcurrent(t *testing.T) {
 // Tracker forgets what it knew (presence may have changed unseen) and
 // learns the contacts' presence again from the server.
 func TestTrackerNewSession(t *testing.T) {
-	srv := xmpptest.StartServer(t, &xmpptest.ServerConfig{StreamManagement: true})
+	srv := xmpptest.StartServer(t, &xmpptest.ServerOptions{StreamManagement: true})
 	enabled := make(chan jid.JID, 8)
 	srv.OnElement(func(ev xmpptest.ElementEvent) xmpptest.Verdict {
 		e := ev.Element
@@ -431,7 +431,7 @@ func TestTrackerNewSession(t *testing.T) {
 		}
 		return xmpptest.Verdict{}
 	})
-	alice := connectWith(t, srv.Target(), srv.DialPipe, 0, "desk", func(o *xmpp.Options) { o.ReconnectMin = time.Millisecond })
+	alice := connectWith(t, srv, srv.DialPipe, 0, "desk", func(o *xmpp.Options) { o.ReconnectMin = time.Millisecond })
 	bob := login(t, srv, 1, "phone")
 	alice.available(t, "", "", 0)
 	bob.available(t, "", "", 0)

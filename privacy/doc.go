@@ -5,7 +5,7 @@
 // Requests go to the account's own server: Lists fetches the names of the
 // lists and which is active and default, Get one list, Set creates or
 // replaces a list, Remove deletes one, SetActive and SetDefault choose the
-// list that applies to this session and to the account. HandlePushes
+// list that applies to this session and to the account. Handle
 // registers the handler of the pushes by which the server names a list
 // that changed, accepted only from the account itself.
 //

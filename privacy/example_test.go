@@ -40,7 +40,7 @@ func Example() {
 	}
 	defer c.Close()
 	pushed := make(chan string, 8) // OnPush must not block
-	privacy.HandlePushes(c, &privacy.PushOptions{OnPush: func(name string) { pushed <- name }})
+	privacy.Handle(c, &privacy.PushOptions{OnPush: func(name string) { pushed <- name }})
 
 	err = privacy.Set(ctx, c, privacy.List{Name: "quiet", Items: []privacy.Item{
 		{Type: privacy.TypeJID, Value: "tybalt@example.com", Action: privacy.Deny, Order: 1, Message: true},

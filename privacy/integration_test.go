@@ -16,12 +16,12 @@ import (
 
 // dialTarget logs account i in to tg with the given resource, sends
 // initial presence, and closes the client when the test ends.
-func dialTarget(ctx context.Context, t *testing.T, tg *xmpptest.Target, i int, resource string) *xmpp.Client {
+func dialTarget(ctx context.Context, t *testing.T, tg xmpptest.Target, i int, resource string) *xmpp.Client {
 	t.Helper()
 	a := tg.Account(i)
-	c, err := xmpp.Dial(ctx, a.JID(), &xmpp.Options{Password: a.Password, Resource: resource, Addr: tg.Addr, TLSConfig: tg.TLSConfig()})
+	c, err := xmpp.Dial(ctx, a.JID(), &xmpp.Options{Password: a.Password, Resource: resource, Addr: tg.Addr(), TLSConfig: tg.TLSConfig()})
 	if err != nil {
-		t.Fatalf("%s: dial %s: %v", tg.Name, a.User, err)
+		t.Fatalf("%s: dial %s: %v", tg.Name(), a.User, err)
 	}
 	t.Cleanup(func() { c.Close() })
 	if err := c.Send(ctx, stanza.NewPresence(stanza.PresenceAvailable, jid.JID{})); err != nil {
@@ -42,15 +42,15 @@ func recv[T any](ctx context.Context, t *testing.T, ch <-chan T, what string) T 
 }
 
 func TestIntegration(t *testing.T) {
-	xmpptest.ForEachServer(t, nil, func(t *testing.T, tg *xmpptest.Target) {
+	xmpptest.ForEachServer(t, nil, func(t *testing.T, tg xmpptest.Target) {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		alice1 := dialTarget(ctx, t, tg, 0, "one")
-		if tg.Name != "ejabberd" {
+		if tg.Name() != "ejabberd" {
 			// Measured: Prosody 0.12 has no XEP-0016 module, and the
 			// in-process server does not implement it.
 			if _, err := privacy.Lists(ctx, alice1); !errors.Is(err, stanza.ErrServiceUnavailable) {
-				t.Errorf("lists on %s: %v, want service-unavailable", tg.Name, err)
+				t.Errorf("lists on %s: %v, want service-unavailable", tg.Name(), err)
 			}
 			return
 		}
@@ -59,8 +59,8 @@ func TestIntegration(t *testing.T) {
 		bobBare := tg.Account(1).JID()
 
 		pushes1, pushes2 := make(chan string, 16), make(chan string, 16)
-		privacy.HandlePushes(alice1, &privacy.PushOptions{OnPush: func(n string) { pushes1 <- n }})
-		privacy.HandlePushes(alice2, &privacy.PushOptions{OnPush: func(n string) { pushes2 <- n }})
+		privacy.Handle(alice1, &privacy.PushOptions{OnPush: func(n string) { pushes1 <- n }})
+		privacy.Handle(alice2, &privacy.PushOptions{OnPush: func(n string) { pushes2 <- n }})
 		inbox, inbox2 := make(chan *stanza.Message, 16), make(chan *stanza.Message, 16)
 		alice1.HandleMessage(xmpp.Route{}, func(_ context.Context, m *stanza.Message) { inbox <- m })
 		alice2.HandleMessage(xmpp.Route{}, func(_ context.Context, m *stanza.Message) { inbox2 <- m })

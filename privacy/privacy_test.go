@@ -168,7 +168,7 @@ func TestPushes(t *testing.T) {
 	})
 	alice := login(ctx, t, srv, 0, "laptop")
 	names := make(chan string, 16)
-	privacy.HandlePushes(alice, &privacy.PushOptions{OnPush: func(n string) { names <- n }})
+	privacy.Handle(alice, &privacy.PushOptions{OnPush: func(n string) { names <- n }})
 
 	for _, tc := range []struct {
 		id, from, payload string

@@ -8,7 +8,7 @@ import (
 	"github.com/xmppkit/xmpp/stanza"
 )
 
-// PushOptions configures HandlePushes. A nil *PushOptions and the zero
+// PushOptions configures Handle. A nil *PushOptions and the zero
 // value give the defaults.
 type PushOptions struct {
 	// OnPush, if not nil, is called with the name of the list that a
@@ -22,16 +22,16 @@ type PushOptions struct {
 	Logger *slog.Logger
 }
 
-// HandlePushes registers on c the handler of privacy list pushes (IQ sets
+// Handle registers on c the handler of privacy list pushes (IQ sets
 // of <query/> in NS). A push is accepted, answered with a result and
 // reported to OnPush only without a from address or from the account's
 // bare JID; any other is answered with service-unavailable, and a push
 // that does not name exactly one list, without items, gets bad-request.
 // Without this handler the Client answers every push with
-// service-unavailable, which servers tolerate. HandlePushes panics, as
+// service-unavailable, which servers tolerate. Handle panics, as
 // Client.HandleIQ does, if a handler for those pushes is already
 // registered on c.
-func HandlePushes(c *xmpp.Client, opts *PushOptions) {
+func Handle(c *xmpp.Client, opts *PushOptions) {
 	var o PushOptions
 	if opts != nil {
 		o = *opts

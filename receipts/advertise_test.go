@@ -13,7 +13,7 @@ import (
 // service discovery.
 func TestAdvertised(t *testing.T) {
 	c := login(t, xmpptest.StartServer(t, nil), 0, "")
-	receipts.AutoReply(c, func(jid.JID) bool { return false })
+	receipts.Serve(c, func(jid.JID) bool { return false })
 	if !slices.Contains(c.Advertised(), receipts.NS) {
 		t.Errorf("advertised %v, want %s among them", c.Advertised(), receipts.NS)
 	}

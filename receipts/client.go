@@ -8,7 +8,7 @@ import (
 	"github.com/xmppkit/xmpp/stanza"
 )
 
-// AutoReply adds to c a message observer (see
+// Serve adds to c a message observer (see
 // xmpp.Client.ObserveMessage) that answers receipt requests with Ack, for
 // the senders allow accepts; the message still goes to its owner. It never answers a message of
 // type error or groupchat, one without an id or a from address, or one
@@ -18,12 +18,12 @@ import (
 //
 // allow decides who learns that we are online: see the package
 // documentation, which recommends allowing only contacts authorized to see
-// our presence. AutoReply panics if allow is nil, so that the choice is
+// our presence. Serve panics if allow is nil, so that the choice is
 // always made in the code; a bot that answers everybody passes a function
 // that returns true.
-func AutoReply(c *xmpp.Client, allow func(from jid.JID) bool) {
+func Serve(c *xmpp.Client, allow func(from jid.JID) bool) {
 	if allow == nil {
-		panic("receipts: AutoReply: allow is nil")
+		panic("receipts: Serve: allow is nil")
 	}
 	c.Advertise(NS)
 	c.ObserveMessage(xmpp.Route{Payload: stanza.Name{Space: NS, Local: "request"}}, func(ctx context.Context, m *stanza.Message) {

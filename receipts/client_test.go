@@ -19,16 +19,16 @@ type receipt struct {
 	id   string
 }
 
-// TestAutoReply injects into bob's stream the messages AutoReply must and
+// TestServe injects into bob's stream the messages Serve must and
 // must not answer. After each, a control message that must be answered
 // follows: since bob answers in order, the next receipt alice gets says
 // whether the case was answered.
-func TestAutoReply(t *testing.T) {
+func TestServe(t *testing.T) {
 	srv := xmpptest.StartServer(t, nil)
 	alice, bob := login(t, srv, 0, "phone"), login(t, srv, 1, "home")
 	aliceJID := alice.JID()
 	var asked []jid.JID
-	receipts.AutoReply(bob, func(from jid.JID) bool {
+	receipts.Serve(bob, func(from jid.JID) bool {
 		asked = append(asked, from)
 		return from.Bare() == aliceJID.Bare()
 	})
@@ -94,15 +94,15 @@ func TestAutoReply(t *testing.T) {
 	}
 }
 
-func TestAutoReplyNilPolicy(t *testing.T) {
+func TestServeNilPolicy(t *testing.T) {
 	srv := xmpptest.StartServer(t, nil)
 	c := login(t, srv, 0, "phone")
 	defer func() {
 		if recover() == nil {
-			t.Error("AutoReply(c, nil) did not panic")
+			t.Error("Serve(c, nil) did not panic")
 		}
 	}()
-	receipts.AutoReply(c, nil)
+	receipts.Serve(c, nil)
 }
 
 // TestTracker covers the Tracker on the in-process server: receipts
@@ -116,7 +116,7 @@ func TestTracker(t *testing.T) {
 	if err := bob.Send(ctx, stanza.NewPresence(stanza.PresenceAvailable, jid.JID{})); err != nil {
 		t.Fatal(err)
 	}
-	tr := receipts.NewTracker(alice)
+	tr := receipts.New(alice)
 	// Handle runs after the Tracker's handler: once it reports a receipt,
 	// the Tracker has seen it.
 	seen := make(chan receipt, 8)

@@ -37,9 +37,9 @@ func ExampleTracker() {
 
 	// Receipts reveal that the bot is online: answer contacts only.
 	contacts := map[jid.JID]bool{alice.JID().Bare(): true}
-	receipts.AutoReply(bot, func(from jid.JID) bool { return contacts[from.Bare()] })
+	receipts.Serve(bot, func(from jid.JID) bool { return contacts[from.Bare()] })
 
-	t := receipts.NewTracker(alice)
+	t := receipts.New(alice)
 	m := stanza.NewMessage(stanza.MessageChat, bot.JID(), "ping")
 	if err := t.Send(ctx, m); err != nil {
 		log.Fatal(err)

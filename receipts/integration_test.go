@@ -21,18 +21,18 @@ import (
 // only one alice may see, since bob answers in order and each server
 // keeps the order of bob's stanzas.
 func TestServers(t *testing.T) {
-	xmpptest.ForEachServer(t, nil, func(t *testing.T, tg *xmpptest.Target) {
+	xmpptest.ForEachServer(t, nil, func(t *testing.T, tg xmpptest.Target) {
 		ctx := timeout(t)
 		alice, bob := loginTarget(t, tg, 0, "phone"), loginTarget(t, tg, 1, "home")
 
 		var mu sync.Mutex
 		contacts := map[jid.JID]bool{}
-		receipts.AutoReply(bob, func(from jid.JID) bool {
+		receipts.Serve(bob, func(from jid.JID) bool {
 			mu.Lock()
 			defer mu.Unlock()
 			return contacts[from.Bare()]
 		})
-		tr := receipts.NewTracker(alice)
+		tr := receipts.New(alice)
 		var seen []string
 		receipts.Handle(alice, func(ctx context.Context, from jid.JID, id string) {
 			mu.Lock()
@@ -43,7 +43,7 @@ func TestServers(t *testing.T) {
 		// Not a contact yet: no receipt.
 		refused := stanza.NewMessage(stanza.MessageChat, bob.JID(), "who are you?")
 		// bob's handlers run in order, so this change comes after
-		// AutoReply refused.
+		// Serve refused.
 		first := make(chan struct{})
 		var bobGot []string // bodies of the requests bob gets
 		bob.HandleMessage(xmpp.Route{}, func(ctx context.Context, m *stanza.Message) {
@@ -95,10 +95,10 @@ func TestServers(t *testing.T) {
 		mu.Unlock()
 		// Prove the refusals are not vacuous: the messages arrived.
 		if want := "who are you?,no id,error,groupchat,loop,hello"; delivered != want {
-			if tg.Name == "xmpptest" {
+			if tg.Name() == "xmpptest" {
 				t.Errorf("bob got %q; want %q", delivered, want)
 			} else {
-				t.Logf("%s delivered to bob only %q", tg.Name, delivered)
+				t.Logf("%s delivered to bob only %q", tg.Name(), delivered)
 			}
 		}
 		// The bogus receipt counts as seen: Handle reports everything.
@@ -111,7 +111,7 @@ func TestServers(t *testing.T) {
 		tr.Forget(refused.ID)
 
 		// An address that does not exist bounces.
-		nobody := jid.MustParse("nobody@" + tg.Domain)
+		nobody := jid.MustParse("nobody@" + tg.Domain())
 		lost := stanza.NewMessage(stanza.MessageChat, nobody, "anyone?")
 		if err := tr.Send(ctx, lost); err != nil {
 			t.Fatal(err)
@@ -121,6 +121,6 @@ func TestServers(t *testing.T) {
 		if !errors.As(err, &se) {
 			t.Fatalf("Wait for %s = %v; want a stanza error", nobody, err)
 		}
-		t.Logf("%s bounces a message to %s with %v", tg.Name, nobody, err)
+		t.Logf("%s bounces a message to %s with %v", tg.Name(), nobody, err)
 	})
 }

@@ -87,7 +87,7 @@ func ReceivedElement(id string) *stanza.Element {
 // Ack returns the receipt for m: a message to m's sender, of m's type,
 // with a fresh id and a <received/> payload naming m's id, and nothing
 // else (XEP-0184 section 5). It does not check whether m deserves one;
-// AutoReply does, and Ack is for applications that acknowledge by hand,
+// Serve does, and Ack is for applications that acknowledge by hand,
 // for instance once a message is shown.
 func Ack(m *stanza.Message) *stanza.Message {
 	return &stanza.Message{

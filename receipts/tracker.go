@@ -18,7 +18,7 @@ var ErrUnknownID = errors.New("receipts: message not tracked")
 // Tracker sends messages with a receipt request and lets the sender wait
 // for their receipts:
 //
-//	t := receipts.NewTracker(c)
+//	t := receipts.New(c)
 //	m := stanza.NewMessage(stanza.MessageChat, to, "hello")
 //	if err := t.Send(ctx, m); err != nil { ... }
 //	err := t.Wait(ctx, m.ID) // nil once delivered
@@ -42,10 +42,10 @@ type delivery struct {
 	err     error // nil for a receipt, the bounce's error otherwise
 }
 
-// NewTracker returns a Tracker for messages sent through c and adds to c
+// New returns a Tracker for messages sent through c and adds to c
 // the message observers that watch for their receipts and bounces (see
 // xmpp.Client.ObserveMessage: the messages still reach their owners).
-func NewTracker(c *xmpp.Client) *Tracker {
+func New(c *xmpp.Client) *Tracker {
 	t := &Tracker{c: c, pending: make(map[string]*delivery)}
 	c.ObserveMessage(xmpp.Route{Payload: stanza.Name{Space: NS, Local: "received"}}, t.handle)
 	c.ObserveMessage(xmpp.Route{Type: string(stanza.MessageError)}, t.handle)

@@ -25,13 +25,13 @@ func ctx(t *testing.T) context.Context {
 // removes it, on each server; the in-process server offers no
 // registration.
 func TestIntegration(t *testing.T) {
-	xmpptest.ForEachServer(t, nil, func(t *testing.T, tg *xmpptest.Target) {
-		zed := jid.MustParse("zed@" + tg.Domain)
+	xmpptest.ForEachServer(t, nil, func(t *testing.T, tg xmpptest.Target) {
+		zed := jid.MustParse("zed@" + tg.Domain())
 		dial := func(password string, preAuth func(context.Context, stream.Transport, *stanza.Element) error) (*xmpp.Client, error) {
-			return xmpp.Dial(ctx(t), zed, &xmpp.Options{Password: password, Addr: tg.Addr, TLSConfig: tg.TLSConfig(), PreAuth: preAuth})
+			return xmpp.Dial(ctx(t), zed, &xmpp.Options{Password: password, Addr: tg.Addr(), TLSConfig: tg.TLSConfig(), PreAuth: preAuth})
 		}
 		c, err := dial("first-pass", register.NewAccount("zed", "first-pass", nil))
-		if tg.Name == "xmpptest" {
+		if tg.Name() == "xmpptest" {
 			if !errors.Is(err, register.ErrNotSupported) {
 				t.Fatalf("registration on the in-process server: %v", err)
 			}
@@ -64,7 +64,7 @@ func TestIntegration(t *testing.T) {
 		}
 		// A username already taken.
 		a := tg.Account(0)
-		_, err = xmpp.Dial(ctx(t), a.JID(), &xmpp.Options{Password: a.Password, Addr: tg.Addr, TLSConfig: tg.TLSConfig(), PreAuth: register.NewAccount(a.User, a.Password, nil)})
+		_, err = xmpp.Dial(ctx(t), a.JID(), &xmpp.Options{Password: a.Password, Addr: tg.Addr(), TLSConfig: tg.TLSConfig(), PreAuth: register.NewAccount(a.User, a.Password, nil)})
 		if !errors.Is(err, stanza.ErrConflict) {
 			t.Errorf("registering %s again: %v", a.User, err)
 		}

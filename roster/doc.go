@@ -14,7 +14,7 @@
 // service-unavailable and changes nothing.
 //
 // Subscribe, Approve, Cancel and Unsubscribe send the subscription
-// presence stanzas of section 3; HandleRequests reports the requests of
+// presence stanzas of section 3; Handle reports the requests of
 // others, and PreApproval says whether the server remembers an Approve
 // sent before the request (section 3.4). The subscription state of each
 // contact shows in its Item (Subscription, Ask, Approved).

@@ -36,7 +36,7 @@ func Example() {
 
 	// Bob approves every request. Requests reach available resources
 	// only, so he sends his presence.
-	roster.HandleRequests(bob, func(ctx context.Context, req roster.Request) {
+	roster.Handle(bob, func(ctx context.Context, req roster.Request) {
 		_ = roster.Approve(ctx, bob, req.From)
 	})
 	if err := bob.Send(ctx, stanza.NewPresence(stanza.PresenceAvailable, jid.JID{})); err != nil {
@@ -48,7 +48,7 @@ func Example() {
 	r := roster.New(alice, &roster.Options{OnChange: func(ch roster.Change) {
 		it := ch.Item
 		fmt.Printf("%s %q %v: subscription %s, asked %t\n", it.JID, it.Name, it.Groups, it.Subscription, it.Ask)
-		if it.Subscription == roster.To {
+		if it.Subscription == roster.SubscriptionTo {
 			close(bothWays)
 		}
 	}})

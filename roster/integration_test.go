@@ -21,10 +21,10 @@ type user struct {
 	changed chan struct{} // one slot: the Roster changed since the last receive
 }
 
-func connect(t *testing.T, tg *xmpptest.Target, i int, approve bool) *user {
+func connect(t *testing.T, tg xmpptest.Target, i int, approve bool) *user {
 	t.Helper()
 	a := tg.Account(i)
-	c, err := xmpp.Dial(ctx(t), a.JID(), &xmpp.Options{Password: a.Password, Addr: tg.Addr, TLSConfig: tg.TLSConfig()})
+	c, err := xmpp.Dial(ctx(t), a.JID(), &xmpp.Options{Password: a.Password, Addr: tg.Addr(), TLSConfig: tg.TLSConfig()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +37,7 @@ func connect(t *testing.T, tg *xmpptest.Target, i int, approve bool) *user {
 		}
 	}})
 	if approve {
-		roster.HandleRequests(c, func(ctx context.Context, req roster.Request) {
+		roster.Handle(c, func(ctx context.Context, req roster.Request) {
 			if err := roster.Approve(ctx, c, req.From); err != nil {
 				t.Errorf("approve: %v", err)
 			}
@@ -80,7 +80,7 @@ func (u *user) waitItem(t *testing.T, contact jid.JID, want string) {
 // from scratch, name and group each other, see each other's pushes, and
 // end the subscriptions; a third account's spoofed roster push is refused.
 func TestIntegrationSubscriptions(t *testing.T) {
-	xmpptest.ForEachServer(t, nil, func(t *testing.T, tg *xmpptest.Target) {
+	xmpptest.ForEachServer(t, nil, func(t *testing.T, tg xmpptest.Target) {
 		alice, bob := connect(t, tg, 0, true), connect(t, tg, 1, true)
 		aj, bj := alice.c.JID().Bare(), bob.c.JID().Bare()
 
@@ -106,7 +106,7 @@ func TestIntegrationSubscriptions(t *testing.T) {
 
 		// A spoofed push from a third account.
 		carol := connect(t, tg, 2, false)
-		evil := stanza.NewElement(roster.NS, "query").AddChild(roster.Item{JID: jid.MustParse("mallory@localhost"), Subscription: roster.Both}.Element())
+		evil := stanza.NewElement(roster.NS, "query").AddChild(roster.Item{JID: jid.MustParse("mallory@localhost"), Subscription: roster.SubscriptionBoth}.Element())
 		if _, err := carol.c.Request(ctx(t), stanza.NewIQ(stanza.IQSet, alice.c.JID(), evil)); !errors.Is(err, stanza.ErrServiceUnavailable) {
 			t.Errorf("spoofed push answered with %v", err)
 		}
@@ -137,10 +137,10 @@ func TestIntegrationSubscriptions(t *testing.T) {
 // (RFC 6121 section 3.4), an Approve sent before the request makes the
 // later request succeed without the user's handler.
 func TestIntegrationPreApproval(t *testing.T) {
-	xmpptest.ForEachServer(t, nil, func(t *testing.T, tg *xmpptest.Target) {
+	xmpptest.ForEachServer(t, nil, func(t *testing.T, tg xmpptest.Target) {
 		alice := connect(t, tg, 0, false) // asks no one
 		if !roster.PreApproval(alice.c) {
-			t.Skipf("%s does not offer subscription pre-approval", tg.Name)
+			t.Skipf("%s does not offer subscription pre-approval", tg.Name())
 		}
 		carol := connect(t, tg, 2, false)
 		aj, cj := alice.c.JID().Bare(), carol.c.JID().Bare()

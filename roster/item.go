@@ -25,19 +25,19 @@ const (
 // section 2.1.2.5): who receives whose presence.
 type Subscription string
 
-// Subscription states. Remove appears only in a roster set or push that
-// removes the item.
+// Subscription states. SubscriptionRemove appears only in a roster set or
+// push that removes the item.
 const (
-	// None: neither receives the other's presence.
-	None Subscription = "none"
-	// To: the user receives the contact's presence.
-	To Subscription = "to"
-	// From: the contact receives the user's presence.
-	From Subscription = "from"
-	// Both: each receives the other's presence.
-	Both Subscription = "both"
-	// Remove marks a removed item in a roster push.
-	Remove Subscription = "remove"
+	// SubscriptionNone: neither receives the other's presence.
+	SubscriptionNone Subscription = "none"
+	// SubscriptionTo: the user receives the contact's presence.
+	SubscriptionTo Subscription = "to"
+	// SubscriptionFrom: the contact receives the user's presence.
+	SubscriptionFrom Subscription = "from"
+	// SubscriptionBoth: each receives the other's presence.
+	SubscriptionBoth Subscription = "both"
+	// SubscriptionRemove marks a removed item in a roster set or push.
+	SubscriptionRemove Subscription = "remove"
 )
 
 // Item is one contact of the roster (RFC 6121 section 2.1.2).
@@ -77,10 +77,10 @@ func ParseItem(e *stanza.Element) (Item, error) {
 	if err != nil || j.IsZero() {
 		return Item{}, malformed("item address %q", e.Attr("jid"))
 	}
-	it := Item{JID: j, Name: e.Attr("name"), Subscription: None}
+	it := Item{JID: j, Name: e.Attr("name"), Subscription: SubscriptionNone}
 	if s, ok := e.LookupAttr("", "subscription"); ok {
 		switch Subscription(s) {
-		case None, To, From, Both, Remove:
+		case SubscriptionNone, SubscriptionTo, SubscriptionFrom, SubscriptionBoth, SubscriptionRemove:
 			it.Subscription = Subscription(s)
 		default:
 			return Item{}, malformed("subscription %q", s)

@@ -32,13 +32,13 @@ func TestParseQuery(t *testing.T) {
 		t.Fatalf("%+v", q)
 	}
 	r := q.Items[0]
-	if r.JID.String() != "romeo@example.net" || r.Name != "Romeo" || r.Subscription != Both || !reflect.DeepEqual(r.Groups, []string{"Friends"}) {
+	if r.JID.String() != "romeo@example.net" || r.Name != "Romeo" || r.Subscription != SubscriptionBoth || !reflect.DeepEqual(r.Groups, []string{"Friends"}) {
 		t.Errorf("romeo %+v", r)
 	}
-	if b := q.Items[2]; !b.Ask || !b.Approved || b.Subscription != None {
+	if b := q.Items[2]; !b.Ask || !b.Approved || b.Subscription != SubscriptionNone {
 		t.Errorf("benvolio %+v", b)
 	}
-	if n := q.Items[3]; n.Subscription != None || n.Name != "" {
+	if n := q.Items[3]; n.Subscription != SubscriptionNone || n.Name != "" {
 		t.Errorf("nurse %+v", n)
 	}
 	// Round trip.

@@ -141,7 +141,7 @@ func (r *Roster) applyPushLocked(q Query) []Change {
 	}
 	it := q.Items[0]
 	old, had := r.items[it.JID]
-	if it.Subscription == Remove {
+	if it.Subscription == SubscriptionRemove {
 		if !had {
 			return nil
 		}
@@ -290,7 +290,7 @@ func (r *Roster) Set(ctx context.Context, it Item) error {
 // item-not-found (errors.Is(err, stanza.ErrItemNotFound)) for a contact
 // not in the roster.
 func (r *Roster) Remove(ctx context.Context, j jid.JID) error {
-	return r.set(ctx, Item{JID: j, Subscription: Remove}.Element(), "remove")
+	return r.set(ctx, Item{JID: j, Subscription: SubscriptionRemove}.Element(), "remove")
 }
 
 func (r *Roster) set(ctx context.Context, item *stanza.Element, op string) error {

@@ -100,7 +100,7 @@ func TestSetAndRemove(t *testing.T) {
 		t.Fatalf("new account's roster %v", items)
 	}
 	bob := jid.MustParse("bob@localhost")
-	if err := r.Set(ctx(t), roster.Item{JID: bob, Name: "Bob", Groups: []string{"Friends", "Work"}, Subscription: roster.Both}); err != nil {
+	if err := r.Set(ctx(t), roster.Item{JID: bob, Name: "Bob", Groups: []string{"Friends", "Work"}, Subscription: roster.SubscriptionBoth}); err != nil {
 		t.Fatal(err)
 	}
 	want := `+bob@localhost "Bob" none [Friends Work]`
@@ -161,7 +161,7 @@ func TestSpoofedPush(t *testing.T) {
 	if err := r.Load(ctx(t)); err != nil {
 		t.Fatal(err)
 	}
-	evil := roster.Item{JID: jid.MustParse("mallory@evil.example"), Name: "trust me", Subscription: roster.Both}
+	evil := roster.Item{JID: jid.MustParse("mallory@evil.example"), Name: "trust me", Subscription: roster.SubscriptionBoth}
 	push := func() *stanza.Element { return stanza.NewElement(roster.NS, "query").AddChild(evil.Element()) }
 	// From another account: the server stamps bob's address.
 	_, err := bob.Request(ctx(t), stanza.NewIQ(stanza.IQSet, alice.JID(), push()))
@@ -291,7 +291,7 @@ func TestLoadReportsDifferences(t *testing.T) {
 	}
 	c2 := login(t, srv, 0, "other")
 	ch := newChanges()
-	stale := []roster.Item{{JID: jid.MustParse("old@localhost"), Subscription: roster.Both}}
+	stale := []roster.Item{{JID: jid.MustParse("old@localhost"), Subscription: roster.SubscriptionBoth}}
 	r := roster.New(c2, &roster.Options{Version: "stale", Items: stale, OnChange: ch.on})
 	if err := r.Load(ctx(t)); err != nil {
 		t.Fatal(err)
@@ -305,7 +305,7 @@ func TestLoadReportsDifferences(t *testing.T) {
 // TestReloadAfterNewSession: when the Client could not resume its session,
 // the Roster loads itself again and reports what changed meanwhile.
 func TestReloadAfterNewSession(t *testing.T) {
-	srv := xmpptest.StartServer(t, &xmpptest.ServerConfig{StreamManagement: true})
+	srv := xmpptest.StartServer(t, &xmpptest.ServerOptions{StreamManagement: true})
 	// Resumption fails (it names a session the server does not know),
 	// and waits until hold is closed; enabled says that stream
 	// management is on, without which the Client would not reconnect.

@@ -12,7 +12,7 @@ import (
 // Presence subscriptions (RFC 6121 section 3). Each function sends one
 // presence stanza of a subscription type to the contact's bare JID; the
 // server updates both rosters and pushes the new states, and the contact
-// answers (or not) with presence of its own, which HandleRequests and
+// answers (or not) with presence of its own, which Handle and
 // presence handlers see.
 
 // Subscribe asks to receive the contact's presence (section 3.1.1). Until
@@ -71,14 +71,14 @@ type Request struct {
 	Presence *stanza.Presence
 }
 
-// HandleRequests calls h for every subscription request that reaches the
+// Handle calls h for every subscription request that reaches the
 // Client (RFC 6121 section 3.1.3): it claims presence of type subscribe
 // (see xmpp.Route), which then reaches no other presence handler, and
 // calling it twice on one Client panics. h answers with Approve or Cancel, now
 // or later, or not at all (the server keeps the request and sends it again
 // at the next login). The server answers on our behalf, without calling
 // h, a request from a contact that already has our presence.
-func HandleRequests(c *xmpp.Client, h func(ctx context.Context, r Request)) {
+func Handle(c *xmpp.Client, h func(ctx context.Context, r Request)) {
 	c.HandlePresence(xmpp.Route{Type: string(stanza.PresenceSubscribe)}, func(ctx context.Context, p *stanza.Presence) {
 		if p.From.IsZero() {
 			return

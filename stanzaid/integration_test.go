@@ -26,8 +26,8 @@ import (
 // Stanza-ids by other entities pass: ejabberd strips those by any local
 // address, Prosody only those by the sender's account.
 func TestServers(t *testing.T) {
-	xmpptest.ForEachServer(t, nil, func(t *testing.T, tg *xmpptest.Target) {
-		if tg.Name == "xmpptest" {
+	xmpptest.ForEachServer(t, nil, func(t *testing.T, tg xmpptest.Target) {
+		if tg.Name() == "xmpptest" {
 			t.Skip("the in-process server archives nothing and adds no stanza-ids; see TestStanzaID")
 		}
 		ctx := timeout(t)
@@ -71,9 +71,9 @@ func TestServers(t *testing.T) {
 			if m.ID != tc.m.ID {
 				t.Fatalf("got message %s, want %s", m.Element(), tc.name)
 			}
-			t.Logf("%s delivers %q as %s", tg.Name, tc.name, m.Element())
+			t.Logf("%s delivers %q as %s", tg.Name(), tc.name, m.Element())
 			want := btoi(tc.archived)
-			if tg.Name == "prosody" && tc.archived {
+			if tg.Name() == "prosody" && tc.archived {
 				want += tc.forged
 			}
 			if n := count(m, own); n != want {
@@ -94,7 +94,7 @@ func TestServers(t *testing.T) {
 			other := map[string]jid.JID{"by another entity": carol, "by a remote entity": remote}[tc.name]
 			if !other.IsZero() {
 				id, ok := stanzaid.StanzaID(m, other)
-				kept := tg.Name == "prosody" || other == remote
+				kept := tg.Name() == "prosody" || other == remote
 				if ok != kept || ok && id != map[jid.JID]string{carol: "carols-id", remote: "remote-id"}[other] {
 					t.Errorf("%s: StanzaID(m, %s) = %q, %v; want kept %v", tc.name, other, id, ok, kept)
 				}

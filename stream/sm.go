@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/xmppkit/xmpp/internal/smcount"
 	"github.com/xmppkit/xmpp/jid"
 	"github.com/xmppkit/xmpp/stanza"
 )
@@ -65,23 +66,10 @@ func SMFailed(e *stanza.Element) *ResumeError {
 			break
 		}
 	}
-	if h, err := ParseH(e); err == nil {
+	if h, err := smcount.ParseH(e); err == nil {
 		re.H, re.HasH = h, true
 	}
 	return re
-}
-
-// ParseH reads the h attribute of an <a/>, <resumed/> or <failed/>.
-func ParseH(e *stanza.Element) (uint32, error) {
-	v, ok := e.LookupAttr("", "h")
-	if !ok {
-		return 0, errors.New("stream: no h attribute")
-	}
-	h, err := strconv.ParseUint(v, 10, 32)
-	if err != nil {
-		return 0, fmt.Errorf("stream: bad h attribute %q", v)
-	}
-	return uint32(h), nil
 }
 
 // resume tries to resume the session r; it reports whether it did and,
@@ -102,7 +90,7 @@ func (n *negotiator) resume(ctx context.Context, r *Resume) (bool, uint32, error
 	}
 	switch e.Name {
 	case stanza.Name{Space: NSSM, Local: "resumed"}:
-		h, err := ParseH(e)
+		h, err := smcount.ParseH(e)
 		if err != nil {
 			return false, 0, n.protocolError(ctx, "resumed without a valid h")
 		}

@@ -12,7 +12,7 @@ import (
 // service discovery.
 func TestAdvertised(t *testing.T) {
 	c := login(t, xmpptest.StartServer(t, nil), 0)
-	version.Handle(c, version.Info{Name: "n", Version: "1"})
+	version.Serve(c, version.Info{Name: "n", Version: "1"})
 	if !slices.Contains(c.Advertised(), version.NS) {
 		t.Errorf("advertised %v, want %s among them", c.Advertised(), version.NS)
 	}

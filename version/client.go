@@ -30,17 +30,17 @@ func Get(ctx context.Context, c *xmpp.Client, to jid.JID) (Info, error) {
 	return info, nil
 }
 
-// Handle makes c answer Software Version requests with info, whoever asks.
+// Serve makes c answer Software Version requests with info, whoever asks.
 // The operating system is disclosed only when info.OS is set: XEP-0092
 // requires that a user can keep it private, so leave it empty unless the
 // user opted in.
 //
-// Handle panics if info.Name or info.Version is empty (a result must carry
+// Serve panics if info.Name or info.Version is empty (a result must carry
 // both) or if c already has a handler for version requests, as
 // Client.HandleIQ does.
-func Handle(c *xmpp.Client, info Info) {
+func Serve(c *xmpp.Client, info Info) {
 	if info.Name == "" || info.Version == "" {
-		panic("version: Handle: Info.Name and Info.Version must be set")
+		panic("version: Serve: Info.Name and Info.Version must be set")
 	}
 	c.Advertise(NS)
 	c.HandleIQ(stanza.IQGet, NS, "query", func(context.Context, *stanza.IQ) (*stanza.Element, error) {

@@ -11,7 +11,7 @@ import (
 	"github.com/xmppkit/xmpp/xmpptest"
 )
 
-func TestGetHandle(t *testing.T) {
+func TestGetServe(t *testing.T) {
 	for _, info := range []version.Info{
 		{Name: "xmpp", Version: "1.0"},
 		{Name: "xmpp", Version: "1.0", OS: "Plan 9"},
@@ -19,7 +19,7 @@ func TestGetHandle(t *testing.T) {
 		t.Run(info.OS, func(t *testing.T) {
 			srv := xmpptest.StartServer(t, nil)
 			alice, bob := login(t, srv, 0), login(t, srv, 1)
-			version.Handle(alice, info)
+			version.Serve(alice, info)
 
 			var osSeen atomic.Bool
 			srv.OnElement(func(ev xmpptest.ElementEvent) xmpptest.Verdict {
@@ -84,7 +84,7 @@ func TestGetMalformed(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			srv := xmpptest.StartServer(t, nil)
 			alice, bob := login(t, srv, 0), login(t, srv, 1)
-			version.Handle(alice, version.Info{Name: "xmpp", Version: "1.0"})
+			version.Serve(alice, version.Info{Name: "xmpp", Version: "1.0"})
 			replaceResults(srv, payload)
 			got, err := version.Get(timeout(t), bob, alice.JID())
 			if !errors.Is(err, version.ErrMalformed) || got != (version.Info{}) {
@@ -98,7 +98,7 @@ func TestGetMalformed(t *testing.T) {
 func TestGetEmptyResult(t *testing.T) {
 	srv := xmpptest.StartServer(t, nil)
 	alice, bob := login(t, srv, 0), login(t, srv, 1)
-	version.Handle(alice, version.Info{Name: "xmpp", Version: "1.0"})
+	version.Serve(alice, version.Info{Name: "xmpp", Version: "1.0"})
 	srv.OnElement(func(ev xmpptest.ElementEvent) xmpptest.Verdict {
 		if ev.Dir == xmpptest.ServerToClient && ev.Element.Attr("type") == "result" && ev.Element.Child(version.NS, "query") != nil {
 			r := ev.Element.Copy()
@@ -118,7 +118,7 @@ func TestGetIgnoresSpoofedAnswer(t *testing.T) {
 	srv := xmpptest.StartServer(t, nil)
 	alice, bob, carol := login(t, srv, 0), login(t, srv, 1), login(t, srv, 2)
 	want := version.Info{Name: "alice's client", Version: "1.0"}
-	version.Handle(alice, want)
+	version.Serve(alice, want)
 	var spoofed atomic.Bool
 	srv.OnElement(func(ev xmpptest.ElementEvent) xmpptest.Verdict {
 		e := ev.Element
@@ -151,10 +151,10 @@ func TestHandlePanicsOnIncompleteInfo(t *testing.T) {
 		func() {
 			defer func() {
 				if recover() == nil {
-					t.Errorf("Handle(%+v) did not panic", info)
+					t.Errorf("Serve(%+v) did not panic", info)
 				}
 			}()
-			version.Handle(c, info)
+			version.Serve(c, info)
 		}()
 	}
 }

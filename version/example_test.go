@@ -33,7 +33,7 @@ func Example() {
 	defer bob.Close()
 
 	// The operating system stays private unless OS is set.
-	version.Handle(alice, version.Info{Name: "Example Bot", Version: "1.2.3"})
+	version.Serve(alice, version.Info{Name: "Example Bot", Version: "1.2.3"})
 
 	info, err := version.Get(ctx, bob, alice.JID())
 	if err != nil {

@@ -16,7 +16,7 @@ func login(t *testing.T, srv *xmpptest.Server, i int) *xmpp.Client {
 	return testkit.Login(t, srv, i, "")
 }
 
-func loginTarget(t *testing.T, tg *xmpptest.Target, i int) *xmpp.Client {
+func loginTarget(t *testing.T, tg xmpptest.Target, i int) *xmpp.Client {
 	t.Helper()
 	return testkit.LoginTarget(t, tg, i, "")
 }

@@ -13,12 +13,12 @@ import (
 // TestServers asks each server for its version, then one of our clients
 // asks another through it.
 func TestServers(t *testing.T) {
-	xmpptest.ForEachServer(t, nil, func(t *testing.T, tg *xmpptest.Target) {
+	xmpptest.ForEachServer(t, nil, func(t *testing.T, tg xmpptest.Target) {
 		alice, bob := loginTarget(t, tg, 0), loginTarget(t, tg, 1)
 
 		t.Run("server", func(t *testing.T) {
-			info, err := version.Get(timeout(t), alice, jid.MustParse(tg.Domain))
-			switch tg.Name {
+			info, err := version.Get(timeout(t), alice, jid.MustParse(tg.Domain()))
+			switch tg.Name() {
 			case "xmpptest":
 				if !errors.Is(err, stanza.ErrServiceUnavailable) {
 					t.Fatalf("Get = %+v, %v; want service-unavailable", info, err)
@@ -34,12 +34,12 @@ func TestServers(t *testing.T) {
 					t.Fatalf("Get = %+v, %v", info, err)
 				}
 			}
-			t.Logf("%s: %+v", tg.Name, info)
+			t.Logf("%s: %+v", tg.Name(), info)
 		})
 
 		t.Run("client", func(t *testing.T) {
 			want := version.Info{Name: "xmppkit", Version: "0.1", OS: "linux"}
-			version.Handle(alice, want)
+			version.Serve(alice, want)
 			got, err := version.Get(timeout(t), bob, alice.JID())
 			if err != nil || got != want {
 				t.Fatalf("Get = %+v, %v; want %+v", got, err, want)

@@ -34,7 +34,7 @@ import (
 // fails it when XMPP_INTEGRATION=1 is set. It fails the test if the server
 // is not ready within 30 seconds, with the server's log in the message.
 // Like tb.Fatal, it must be called from the test's goroutine.
-func StartEjabberd(tb testing.TB, opts *ServerOptions) *RealServer {
+func StartEjabberd(tb testing.TB, opts *RealServerOptions) *RealServer {
 	tb.Helper()
 	return start(tb, opts, &flavor{
 		name:    "ejabberd",
@@ -169,40 +169,40 @@ const ejabberdReadyFile = "accounts.ok"
 // ejabberdctl is not used: as root it switches to the ejabberd user, and
 // it names the node, which needs epmd and makes parallel instances clash.
 func prepareEjabberd(ctx context.Context, s *RealServer, p programs) (*exec.Cmd, error) {
-	logDir := filepath.Join(s.Dir, "logs")
-	s.LogFile = filepath.Join(logDir, "ejabberd.log")
-	s.logs = []string{s.LogFile}
-	_, c2s, _ := net.SplitHostPort(s.Addr)
-	_, tls, _ := net.SplitHostPort(s.DirectTLSAddr)
+	logDir := filepath.Join(s.dir, "logs")
+	s.logFile = filepath.Join(logDir, "ejabberd.log")
+	s.logs = []string{s.logFile}
+	_, c2s, _ := net.SplitHostPort(s.addr)
+	_, tls, _ := net.SplitHostPort(s.directAddr)
 	conf := strings.NewReplacer(
-		"{DOMAIN}", s.Domain,
-		"{CERT}", s.CAFile,
+		"{DOMAIN}", s.domain,
+		"{CERT}", s.caFile,
 		"{KEY}", s.keyFile,
 		"{C2S}", c2s,
 		"{TLS}", tls,
 		"{MAM}", archive(!s.noArchive, "  mod_mam:\n    default: always\n"),
 	).Replace(ejabberdConfig)
-	confFile := filepath.Join(s.Dir, "ejabberd.yml")
+	confFile := filepath.Join(s.dir, "ejabberd.yml")
 	if err := os.WriteFile(confFile, []byte(conf), 0o600); err != nil {
 		return nil, err
 	}
-	for _, d := range []string{logDir, filepath.Join(s.Dir, "db")} {
+	for _, d := range []string{logDir, filepath.Join(s.dir, "db")} {
 		if err := os.Mkdir(d, 0o700); err != nil {
 			return nil, err
 		}
 	}
 	cmd := exec.Command(p.server,
 		"-noinput",
-		"-mnesia", "dir", erlString(filepath.Join(s.Dir, "db")),
+		"-mnesia", "dir", erlString(filepath.Join(s.dir, "db")),
 		"-s", "ejabberd",
 		"-eval", ejabberdRegister(s),
 	)
 	cmd.Env = append(erlangEnv(os.Environ()),
 		"ERL_LIBS="+p.libs,
 		"EJABBERD_CONFIG_PATH="+confFile,
-		"EJABBERD_LOG_PATH="+s.LogFile,
-		"ERL_CRASH_DUMP="+filepath.Join(s.Dir, "erl_crash.dump"),
-		"HOME="+s.Dir,
+		"EJABBERD_LOG_PATH="+s.logFile,
+		"ERL_CRASH_DUMP="+filepath.Join(s.dir, "erl_crash.dump"),
+		"HOME="+s.dir,
 	)
 	return cmd, nil
 }
@@ -211,13 +211,13 @@ func prepareEjabberd(ctx context.Context, s *RealServer, p programs) (*exec.Cmd,
 // accounts of s and then creates ejabberdReadyFile.
 func ejabberdRegister(s *RealServer) string {
 	var accts []string
-	for _, a := range s.Accounts {
+	for _, a := range s.accounts {
 		accts = append(accts, "{"+erlBinary(a.User)+","+erlBinary(a.Password)+"}")
 	}
 	return `try
-  R = [{U, ejabberd_auth:try_register(U, ` + erlBinary(s.Domain) + `, P)} || {U, P} <- [` + strings.Join(accts, ",") + `]],
+  R = [{U, ejabberd_auth:try_register(U, ` + erlBinary(s.domain) + `, P)} || {U, P} <- [` + strings.Join(accts, ",") + `]],
   case [X || {_, E} = X <- R, E =/= ok] of
-    [] -> ok = file:write_file(` + erlString(filepath.Join(s.Dir, ejabberdReadyFile)) + `, <<>>);
+    [] -> ok = file:write_file(` + erlString(filepath.Join(s.dir, ejabberdReadyFile)) + `, <<>>);
     Bad -> io:format(standard_error, "xmpptest: account registration failed: ~p~n", [Bad]), erlang:halt(3)
   end
 catch C:Reason:St ->
@@ -228,7 +228,7 @@ end.`
 // ejabberdAccountsReady reports an error until the node has registered the
 // accounts.
 func ejabberdAccountsReady(s *RealServer) error {
-	if _, err := os.Stat(filepath.Join(s.Dir, ejabberdReadyFile)); err != nil {
+	if _, err := os.Stat(filepath.Join(s.dir, ejabberdReadyFile)); err != nil {
 		return errors.New("accounts not registered yet")
 	}
 	return nil

@@ -19,13 +19,13 @@ func ExampleStartProsody() {
 		alice := srv.Account(0)
 		t.Logf("log in as %s with password %q", alice.JID(), alice.Password)
 
-		conn, err := tls.Dial("tcp", srv.DirectTLSAddr, srv.TLSConfig())
+		conn, err := tls.Dial("tcp", srv.DirectTLSAddr(), srv.TLSConfig())
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer conn.Close()
 		enc := stanza.NewEncoder(conn)
-		if err := enc.WriteHeader(stanza.StreamHeader{To: srv.Domain, Version: "1.0"}); err != nil {
+		if err := enc.WriteHeader(stanza.StreamHeader{To: srv.Domain(), Version: "1.0"}); err != nil {
 			t.Fatal(err)
 		}
 		dec := stanza.NewDecoder(conn, nil)

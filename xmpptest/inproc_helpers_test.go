@@ -20,7 +20,7 @@ const waitTimeout = 10 * time.Second
 // startServer starts a Server for t and checks, after the Server is
 // closed at the end of t, that no goroutine of the Server or of a Client
 // is left.
-func startServer(t *testing.T, cfg *xmpptest.ServerConfig) *xmpptest.Server {
+func startServer(t *testing.T, cfg *xmpptest.ServerOptions) *xmpptest.Server {
 	t.Helper()
 	checkGoroutines(t) // registered first, so it runs after Close
 	return xmpptest.StartServer(t, cfg)

@@ -335,7 +335,7 @@ func TestServerWaitSession(t *testing.T) {
 // that stops reading would: his queue overflows and his session ends with
 // policy-violation, while alice and carol go on.
 func TestServerSlowClient(t *testing.T) {
-	srv := startServer(t, &xmpptest.ServerConfig{QueueSize: 8})
+	srv := startServer(t, &xmpptest.ServerOptions{QueueSize: 8})
 	alice := mustLogin(t, srv, 0, "")
 	bob := mustLogin(t, srv, 1, "")
 	carol := mustLogin(t, srv, 2, "")

@@ -14,7 +14,7 @@ import (
 // stream management: it reconnects and resumes, and a message sent to it
 // meanwhile arrives.
 func TestServerSMClientResumes(t *testing.T) {
-	srv := startServer(t, &xmpptest.ServerConfig{StreamManagement: true})
+	srv := startServer(t, &xmpptest.ServerOptions{StreamManagement: true})
 	alice := mustLogin(t, srv, 0, "")
 	events := make(chan xmpp.Event, 10)
 	bob, err := login(t, srv, 1, "phone", func(o *xmpp.Options) {

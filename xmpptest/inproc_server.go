@@ -20,9 +20,9 @@ import (
 	"github.com/xmppkit/xmpp/stanza"
 )
 
-// ServerConfig configures an in-process Server. A nil *ServerConfig and
+// ServerOptions configures an in-process Server. A nil *ServerOptions and
 // the zero value give the defaults.
-type ServerConfig struct {
+type ServerOptions struct {
 	// Domain is the XMPP domain the server hosts; default "localhost".
 	Domain string
 	// Accounts are the accounts clients may log in to. Default: alice,
@@ -73,7 +73,7 @@ var ErrServerClosed = errors.New("xmpptest: server closed")
 // TLSConfig trusts; SASL SCRAM-SHA-256 and PLAIN; resource binding, where
 // a second session with the same full address replaces the first (which
 // ends with a conflict stream error); stream management with resumption
-// when ServerConfig.StreamManagement is set. Bad input is answered with
+// when ServerOptions.StreamManagement is set. Bad input is answered with
 // the stream error RFC 6120 names for it.
 //
 // It routes stanzas between its clients as RFC 6121 section 8 says,
@@ -147,8 +147,8 @@ type account struct {
 // NewServer starts a Server listening on 127.0.0.1 on a free port. Close
 // stops it. It fails when the configuration is invalid or the listener
 // cannot be opened.
-func NewServer(cfg *ServerConfig) (*Server, error) {
-	var c ServerConfig
+func NewServer(cfg *ServerOptions) (*Server, error) {
+	var c ServerOptions
 	if cfg != nil {
 		c = *cfg
 	}
@@ -179,7 +179,7 @@ func NewServer(cfg *ServerConfig) (*Server, error) {
 
 // StartServer starts a Server for the test tb and closes it when the test
 // ends. It ends the test with tb.Fatal if the Server cannot start.
-func StartServer(tb testing.TB, cfg *ServerConfig) *Server {
+func StartServer(tb testing.TB, cfg *ServerOptions) *Server {
 	tb.Helper()
 	s, err := NewServer(cfg)
 	if err != nil {
@@ -190,7 +190,7 @@ func StartServer(tb testing.TB, cfg *ServerConfig) *Server {
 }
 
 // newServer validates c and prepares everything but the listener.
-func newServer(c *ServerConfig) (*Server, error) {
+func newServer(c *ServerOptions) (*Server, error) {
 	if c.Domain == "" {
 		c.Domain = testDomain
 	}
@@ -291,6 +291,9 @@ func (s *Server) scramCredentials(user string) (scram.StoredCredentials, error) 
 }
 
 // Addr returns the address of the client listener, "127.0.0.1:port". It
+// Name returns "xmpptest", the name of the in-process Server as a Target.
+func (s *Server) Name() string { return "xmpptest" }
+
 // offers STARTTLS and requires it before authentication.
 func (s *Server) Addr() string { return s.addr }
 

@@ -15,7 +15,7 @@ import (
 const nsSM = xstream.NSSM
 
 // defaultResumeTimeout is how long a broken session waits to be resumed
-// when ServerConfig.ResumeTimeout is not set.
+// when ServerOptions.ResumeTimeout is not set.
 const defaultResumeTimeout = time.Minute
 
 // smState is the stream-management bookkeeping of a session (XEP-0198):

@@ -70,7 +70,7 @@ func smFailedWith(t *testing.T, e *stanza.Element, c stanza.Condition) {
 }
 
 func smServer(t *testing.T, timeout time.Duration) *xmpptest.Server {
-	return startServer(t, &xmpptest.ServerConfig{StreamManagement: true, ResumeTimeout: timeout})
+	return startServer(t, &xmpptest.ServerOptions{StreamManagement: true, ResumeTimeout: timeout})
 }
 
 // TestServerSMAcks checks enabling stream management and acks both ways.

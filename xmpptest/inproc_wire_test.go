@@ -321,9 +321,9 @@ func TestServerStanzaChecks(t *testing.T) {
 	}
 }
 
-// TestServerConfig checks the configuration errors and the accounts.
-func TestServerConfig(t *testing.T) {
-	for _, cfg := range []*xmpptest.ServerConfig{
+// TestServerOptions checks the configuration errors and the accounts.
+func TestServerOptions(t *testing.T) {
+	for _, cfg := range []*xmpptest.ServerOptions{
 		{Domain: "not a domain!"},
 		{Domain: "user@example.com"},
 		{Accounts: []xmpptest.Account{{User: "x", Password: "p", Domain: "elsewhere"}}},
@@ -335,7 +335,7 @@ func TestServerConfig(t *testing.T) {
 			t.Errorf("NewServer(%+v) did not fail", cfg)
 		}
 	}
-	srv := startServer(t, &xmpptest.ServerConfig{
+	srv := startServer(t, &xmpptest.ServerOptions{
 		Domain:   "example.test",
 		Accounts: []xmpptest.Account{{User: "eve", Password: "secret"}},
 	})

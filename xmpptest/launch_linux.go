@@ -16,11 +16,11 @@ import (
 
 // start starts a server of flavor fl for tb, trying again with new ports
 // when another process takes one first.
-func start(tb testing.TB, opts *ServerOptions, fl *flavor) *RealServer {
+func start(tb testing.TB, opts *RealServerOptions, fl *flavor) *RealServer {
 	tb.Helper()
 	progs, err := fl.find()
 	requireInstalled(tb, fl.name, err)
-	var o ServerOptions
+	var o RealServerOptions
 	if opts != nil {
 		o = *opts
 	}
@@ -43,17 +43,17 @@ func start(tb testing.TB, opts *ServerOptions, fl *flavor) *RealServer {
 
 // launch makes one attempt to start a server. On failure it stops what it
 // started and removes the directory; the error includes the server's logs.
-func launch(fl *flavor, progs programs, o *ServerOptions, cert *testCert) (_ *RealServer, err error) {
+func launch(fl *flavor, progs programs, o *RealServerOptions, cert *testCert) (_ *RealServer, err error) {
 	dir, err := os.MkdirTemp("", "xmpptest-"+fl.name+"-")
 	if err != nil {
 		return nil, err
 	}
 	s := &RealServer{
-		Name:     fl.name,
-		Domain:   testDomain,
-		RootCAs:  cert.pool,
-		Accounts: newAccounts(o.Accounts, testDomain),
-		Dir:      dir,
+		name:     fl.name,
+		domain:   testDomain,
+		rootCAs:  cert.pool,
+		accounts: newAccounts(o.Accounts, testDomain),
+		dir:      dir,
 
 		noArchive: o.NoArchive,
 	}
@@ -67,14 +67,14 @@ func launch(fl *flavor, progs programs, o *ServerOptions, cert *testCert) (_ *Re
 	if err := checkPath(dir); err != nil {
 		return nil, err
 	}
-	if s.CAFile, s.keyFile, err = cert.write(filepath.Join(dir, "certs"), testDomain); err != nil {
+	if s.caFile, s.keyFile, err = cert.write(filepath.Join(dir, "certs"), testDomain); err != nil {
 		return nil, err
 	}
 	ports, err := freePorts(2)
 	if err != nil {
 		return nil, err
 	}
-	s.Addr, s.DirectTLSAddr = ports[0].String(), ports[1].String()
+	s.addr, s.directAddr = ports[0].String(), ports[1].String()
 
 	ctx, cancel := context.WithTimeout(context.Background(), readyTimeout)
 	defer cancel()
@@ -91,7 +91,7 @@ func launch(fl *flavor, progs programs, o *ServerOptions, cert *testCert) (_ *Re
 	return s, nil
 }
 
-// run starts cmd as the server process: in s.Dir, with its output in
+// run starts cmd as the server process: in s.dir, with its output in
 // console.log, in a process group of its own (a Ctrl-C at the terminal
 // goes to the test process, not to the server), and with Pdeathsig, so
 // that the kernel kills it if the test process dies before stopping it
@@ -99,18 +99,18 @@ func launch(fl *flavor, progs programs, o *ServerOptions, cert *testCert) (_ *Re
 // the process ends; Go keeps its threads while the process runs, unless
 // a goroutine that locked its thread exits without unlocking it.
 func (s *RealServer) run(cmd *exec.Cmd) error {
-	console, err := os.OpenFile(filepath.Join(s.Dir, "console.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	console, err := os.OpenFile(filepath.Join(s.dir, "console.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		return err
 	}
 	defer console.Close() // the child has its own copy
 	cmd.Stdout, cmd.Stderr = console, console
-	cmd.Dir = s.Dir
+	cmd.Dir = s.dir
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("start %s: %w", s.Name, err)
+		return fmt.Errorf("start %s: %w", s.name, err)
 	}
-	s.cmd, s.PID, s.done = cmd, cmd.Process.Pid, make(chan struct{})
+	s.cmd, s.pid, s.done = cmd, cmd.Process.Pid, make(chan struct{})
 	go func() {
 		s.waitErr = cmd.Wait()
 		close(s.done)
@@ -130,9 +130,9 @@ func (s *RealServer) waitReady(ctx context.Context, fl *flavor, ports []netip.Ad
 			if err := portsTaken(ports); err != nil {
 				return err
 			}
-			return fmt.Errorf("%s exited before it was ready: %v", s.Name, s.waitErr)
+			return fmt.Errorf("%s exited before it was ready: %v", s.name, s.waitErr)
 		case <-ctx.Done():
-			return fmt.Errorf("%s not ready after %v: %v", s.Name, readyTimeout, last)
+			return fmt.Errorf("%s not ready after %v: %v", s.name, readyTimeout, last)
 		case <-tick.C:
 		}
 		last = s.checkReady(ctx, fl, ports)
@@ -144,7 +144,7 @@ func (s *RealServer) waitReady(ctx context.Context, fl *flavor, ports []netip.Ad
 
 // checkReady reports why the server is not ready yet, or nil.
 func (s *RealServer) checkReady(ctx context.Context, fl *flavor, ports []netip.AddrPort) error {
-	missing, err := portState(s.PID, ports)
+	missing, err := portState(s.pid, ports)
 	if err != nil {
 		return err
 	}
@@ -156,7 +156,7 @@ func (s *RealServer) checkReady(ctx context.Context, fl *flavor, ports []netip.A
 			return err
 		}
 	}
-	if _, err := probeFeatures(ctx, s.Addr, s.Domain); err != nil {
+	if _, err := probeFeatures(ctx, s.addr, s.domain); err != nil {
 		return fmt.Errorf("readiness probe: %w", err)
 	}
 	return nil
@@ -185,7 +185,7 @@ func (s *RealServer) stop() {
 	if s.cmd == nil {
 		return
 	}
-	helpers := descendants(s.PID)
+	helpers := descendants(s.pid)
 	// The os.Process signals through a pidfd: a signal never reaches
 	// another process that reused the PID after this one was reaped.
 	_ = s.cmd.Process.Signal(syscall.SIGTERM)

@@ -96,7 +96,7 @@ func TestStartStop(t *testing.T) {
 		t.Run(l.name, func(t *testing.T) {
 			t0 := time.Now()
 			s := l.start(t, nil)
-			t.Logf("%s (pid %d) ready in %v on %s, direct TLS %s", s.Name, s.PID, time.Since(t0).Round(time.Millisecond), s.Addr, s.DirectTLSAddr)
+			t.Logf("%s (pid %d) ready in %v on %s, direct TLS %s", s.Name(), s.PID(), time.Since(t0).Round(time.Millisecond), s.Addr(), s.DirectTLSAddr())
 			checkFields(t, s, l.name, 4)
 			checkListeners(t, s)
 			checkFeatures(t, s)
@@ -121,16 +121,16 @@ func TestParallel(t *testing.T) {
 				for i := range srv {
 					t1 := time.Now()
 					srv[i] = l.start(t, nil)
-					t.Logf("%s #%d (pid %d) ready in %v", l.name, i+1, srv[i].PID, time.Since(t1).Round(time.Millisecond))
+					t.Logf("%s #%d (pid %d) ready in %v", l.name, i+1, srv[i].PID(), time.Since(t1).Round(time.Millisecond))
 				}
-				if srv[0].Dir == srv[1].Dir || srv[0].Addr == srv[1].Addr || srv[0].DirectTLSAddr == srv[1].DirectTLSAddr {
+				if srv[0].Dir() == srv[1].Dir() || srv[0].Addr() == srv[1].Addr() || srv[0].DirectTLSAddr() == srv[1].DirectTLSAddr() {
 					t.Fatalf("instances share a directory or a port: %+v, %+v", srv[0], srv[1])
 				}
 				for _, s := range srv {
 					checkListeners(t, s)
-					for _, a := range s.Accounts {
+					for _, a := range s.Accounts() {
 						if err := login(s, a.User, a.Password); err != nil {
-							t.Errorf("login %s on pid %d: %v", a.JID(), s.PID, err)
+							t.Errorf("login %s on pid %d: %v", a.JID(), s.PID(), err)
 						}
 					}
 				}
@@ -146,7 +146,7 @@ func TestParallel(t *testing.T) {
 }
 
 // TestCleanup checks that the test's cleanup alone stops the server and
-// removes its directory, and that ServerOptions.Accounts is honoured.
+// removes its directory, and that RealServerOptions.Accounts is honoured.
 func TestCleanup(t *testing.T) {
 	needRealServers(t)
 	for _, l := range launchers {
@@ -154,10 +154,10 @@ func TestCleanup(t *testing.T) {
 			var s *RealServer
 			var helpers []proc
 			t.Run("run", func(t *testing.T) {
-				s = l.start(t, &ServerOptions{Accounts: 6})
-				defer func() { helpers = descendants(s.PID) }()
+				s = l.start(t, &RealServerOptions{Accounts: 6})
+				defer func() { helpers = descendants(s.PID()) }()
 				checkFields(t, s, l.name, 6)
-				for _, a := range s.Accounts[4:] {
+				for _, a := range s.Accounts()[4:] {
 					if err := login(s, a.User, a.Password); err != nil {
 						t.Errorf("login %s: %v", a.JID(), err)
 					}
@@ -166,8 +166,8 @@ func TestCleanup(t *testing.T) {
 			if s == nil {
 				return
 			}
-			if _, err := os.Stat(s.Dir); !errors.Is(err, os.ErrNotExist) {
-				t.Errorf("directory %s not removed: %v", s.Dir, err)
+			if _, err := os.Stat(s.Dir()); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("directory %s not removed: %v", s.Dir(), err)
 			}
 			checkGone(t, s, helpers)
 		})
@@ -177,32 +177,32 @@ func TestCleanup(t *testing.T) {
 // checkFields checks the description of a started server.
 func checkFields(t *testing.T, s *RealServer, name string, accounts int) {
 	t.Helper()
-	if s.Name != name || s.Domain != "localhost" {
-		t.Errorf("Name, Domain = %q, %q", s.Name, s.Domain)
+	if s.Name() != name || s.Domain() != "localhost" {
+		t.Errorf("Name, Domain = %q, %q", s.Name(), s.Domain())
 	}
-	for _, addr := range []string{s.Addr, s.DirectTLSAddr} {
+	for _, addr := range []string{s.Addr(), s.DirectTLSAddr()} {
 		ap, err := netip.ParseAddrPort(addr)
 		if err != nil || ap.Addr() != netip.MustParseAddr("127.0.0.1") || ap.Port() == 0 {
 			t.Errorf("address %q: want 127.0.0.1:port (%v)", addr, err)
 		}
 	}
-	if s.PID <= 0 {
-		t.Errorf("PID = %d", s.PID)
+	if s.PID() <= 0 {
+		t.Errorf("PID = %d", s.PID())
 	}
-	if fi, err := os.Stat(s.Dir); err != nil || !fi.IsDir() {
-		t.Errorf("Dir %q: %v", s.Dir, err)
+	if fi, err := os.Stat(s.Dir()); err != nil || !fi.IsDir() {
+		t.Errorf("Dir %q: %v", s.Dir(), err)
 	}
-	if _, err := os.Stat(s.LogFile); err != nil || !strings.HasPrefix(s.LogFile, s.Dir+"/") {
-		t.Errorf("LogFile %q: %v", s.LogFile, err)
+	if _, err := os.Stat(s.LogFile()); err != nil || !strings.HasPrefix(s.LogFile(), s.Dir()+"/") {
+		t.Errorf("LogFile %q: %v", s.LogFile(), err)
 	}
-	if pem, err := os.ReadFile(s.CAFile); err != nil || len(pem) == 0 {
-		t.Errorf("CAFile %q: %v", s.CAFile, err)
+	if pem, err := os.ReadFile(s.CAFile()); err != nil || len(pem) == 0 {
+		t.Errorf("CAFile %q: %v", s.CAFile(), err)
 	}
-	if len(s.Accounts) != accounts {
-		t.Fatalf("%d accounts, want %d", len(s.Accounts), accounts)
+	if len(s.Accounts()) != accounts {
+		t.Fatalf("%d accounts, want %d", len(s.Accounts()), accounts)
 	}
 	want := []string{"alice", "bob", "carol", "dave", "user5", "user6"}
-	for i, a := range s.Accounts {
+	for i, a := range s.Accounts() {
 		if a.User != want[i] || a.Password != want[i]+"-pass" || a.Domain != "localhost" || s.Account(i) != a {
 			t.Errorf("account %d = %+v", i, a)
 		}
@@ -216,7 +216,7 @@ func checkFields(t *testing.T, s *RealServer, name string, accounts int) {
 // addresses and nowhere else.
 func checkListeners(t *testing.T, s *RealServer) {
 	t.Helper()
-	got, err := processListeners(s.PID)
+	got, err := processListeners(s.PID())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -225,10 +225,10 @@ func checkListeners(t *testing.T, s *RealServer) {
 		addrs = append(addrs, a.String())
 	}
 	slices.Sort(addrs)
-	want := []string{s.Addr, s.DirectTLSAddr}
+	want := []string{s.Addr(), s.DirectTLSAddr()}
 	slices.Sort(want)
 	if !slices.Equal(addrs, want) {
-		t.Errorf("%s listens on %v, want %v", s.Name, addrs, want)
+		t.Errorf("%s listens on %v, want %v", s.Name(), addrs, want)
 	}
 }
 
@@ -237,7 +237,7 @@ func checkListeners(t *testing.T, s *RealServer) {
 // STARTTLS and with direct TLS, on TLS 1.2 and 1.3.
 func checkFeatures(t *testing.T, s *RealServer) {
 	t.Helper()
-	f, err := probeFeatures(t.Context(), s.Addr, s.Domain)
+	f, err := probeFeatures(t.Context(), s.Addr(), s.Domain())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -278,7 +278,7 @@ func checkFeatures(t *testing.T, s *RealServer) {
 // a wrong password is refused.
 func checkAccounts(t *testing.T, s *RealServer) {
 	t.Helper()
-	for _, a := range s.Accounts {
+	for _, a := range s.Accounts() {
 		if err := login(s, a.User, a.Password); err != nil {
 			t.Errorf("login %s: %v", a.JID(), err)
 		}
@@ -293,17 +293,17 @@ func checkAccounts(t *testing.T, s *RealServer) {
 // returns at once.
 func checkStop(t *testing.T, s *RealServer) {
 	t.Helper()
-	helpers := descendants(s.PID)
+	helpers := descendants(s.PID())
 	t0 := time.Now()
 	s.Stop()
-	t.Logf("%s (pid %d, %d helper processes) stopped in %v", s.Name, s.PID, len(helpers), time.Since(t0).Round(time.Millisecond))
+	t.Logf("%s (pid %d, %d helper processes) stopped in %v", s.Name(), s.PID(), len(helpers), time.Since(t0).Round(time.Millisecond))
 	checkGone(t, s, helpers)
 	t0 = time.Now()
 	s.Stop()
 	if d := time.Since(t0); d > 100*time.Millisecond {
 		t.Errorf("second Stop took %v", d)
 	}
-	if _, err := os.Stat(s.Dir); err != nil {
+	if _, err := os.Stat(s.Dir()); err != nil {
 		t.Errorf("directory removed before the test's end: %v", err)
 	}
 }
@@ -312,15 +312,15 @@ func checkStop(t *testing.T, s *RealServer) {
 // its ports are closed.
 func checkGone(t *testing.T, s *RealServer, helpers []proc) {
 	t.Helper()
-	if _, err := os.Stat("/proc/" + strconv.Itoa(s.PID)); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("process %d still exists (%v)", s.PID, err)
+	if _, err := os.Stat("/proc/" + strconv.Itoa(s.PID())); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("process %d still exists (%v)", s.PID(), err)
 	}
 	for _, p := range helpers {
 		if p.alive() {
-			t.Errorf("helper process %d of %s still running", p.pid, s.Name)
+			t.Errorf("helper process %d of %s still running", p.pid, s.Name())
 		}
 	}
-	for _, addr := range []string{s.Addr, s.DirectTLSAddr} {
+	for _, addr := range []string{s.Addr(), s.DirectTLSAddr()} {
 		c, err := net.DialTimeout("tcp", addr, connTimeout)
 		if err == nil {
 			c.Close()
@@ -383,13 +383,13 @@ func tlsFeatures(s *RealServer, direct bool, v uint16) (*stanza.Element, tls.Con
 	cfg.MinVersion, cfg.MaxVersion = v, v
 	var tc *tls.Conn
 	if direct {
-		c, err := tls.DialWithDialer(&net.Dialer{Timeout: connTimeout}, "tcp", s.DirectTLSAddr, cfg)
+		c, err := tls.DialWithDialer(&net.Dialer{Timeout: connTimeout}, "tcp", s.DirectTLSAddr(), cfg)
 		if err != nil {
 			return nil, tls.ConnectionState{}, err
 		}
 		tc = c
 	} else {
-		conn, err := net.DialTimeout("tcp", s.Addr, connTimeout)
+		conn, err := net.DialTimeout("tcp", s.Addr(), connTimeout)
 		if err != nil {
 			return nil, tls.ConnectionState{}, err
 		}
@@ -427,7 +427,7 @@ var errSASLFailure = errors.New("sasl failure")
 
 // login authenticates as user with SASL PLAIN over direct TLS.
 func login(s *RealServer, user, password string) error {
-	tc, err := tls.DialWithDialer(&net.Dialer{Timeout: connTimeout}, "tcp", s.DirectTLSAddr, s.TLSConfig())
+	tc, err := tls.DialWithDialer(&net.Dialer{Timeout: connTimeout}, "tcp", s.DirectTLSAddr(), s.TLSConfig())
 	if err != nil {
 		return err
 	}
@@ -480,7 +480,7 @@ func TestLostPortRace(t *testing.T) {
 			fl.prepare = func(ctx context.Context, s *RealServer, p programs) (*exec.Cmd, error) {
 				attempts++
 				if attempts == 1 {
-					l, err := net.Listen("tcp4", s.DirectTLSAddr)
+					l, err := net.Listen("tcp4", s.DirectTLSAddr())
 					if err != nil {
 						return nil, err
 					}
@@ -495,8 +495,8 @@ func TestLostPortRace(t *testing.T) {
 			if attempts < 2 {
 				t.Errorf("%d attempts, want a retry after the stolen port", attempts)
 			}
-			if s.DirectTLSAddr == stolen[0].Addr().String() {
-				t.Errorf("server uses the stolen port %s", s.DirectTLSAddr)
+			if s.DirectTLSAddr() == stolen[0].Addr().String() {
+				t.Errorf("server uses the stolen port %s", s.DirectTLSAddr())
 			}
 			checkListeners(t, s)
 			if err := login(s, "alice", "alice-pass"); err != nil {
@@ -546,10 +546,10 @@ func TestStartFailure(t *testing.T) {
 		name: "fake",
 		find: func() (programs, error) { return programs{}, nil },
 		prepare: func(_ context.Context, s *RealServer, _ programs) (*exec.Cmd, error) {
-			dir = s.Dir
-			s.LogFile = filepath.Join(s.Dir, "fake.log")
-			s.logs = []string{s.LogFile}
-			if err := os.WriteFile(s.LogFile, []byte("fake: cannot load the configuration\n"), 0o600); err != nil {
+			dir = s.Dir()
+			s.logFile = filepath.Join(s.dir, "fake.log")
+			s.logs = []string{s.logFile}
+			if err := os.WriteFile(s.logFile, []byte("fake: cannot load the configuration\n"), 0o600); err != nil {
 				return nil, err
 			}
 			return exec.Command("/bin/sh", "-c", "echo boom >&2; exit 3"), nil
@@ -591,8 +591,8 @@ func TestRegistrationFailure(t *testing.T) {
 			var dir string
 			prepare := tc.fl.prepare
 			tc.fl.prepare = func(ctx context.Context, s *RealServer, p programs) (*exec.Cmd, error) {
-				dir = s.Dir
-				s.Accounts = append(s.Accounts, Account{User: tc.extra, Password: "x", Domain: s.Domain})
+				dir = s.Dir()
+				s.accounts = append(s.accounts, Account{User: tc.extra, Password: "x", Domain: s.domain})
 				return prepare(ctx, s, p)
 			}
 			if msg := startFailure(t, tc.fl); !strings.Contains(msg, tc.want) {

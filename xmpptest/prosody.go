@@ -29,7 +29,7 @@ import (
 // or fails it when XMPP_INTEGRATION=1 is set. It fails the test if the
 // server is not ready within 30 seconds, with the server's log in the
 // message. Like tb.Fatal, it must be called from the test's goroutine.
-func StartProsody(tb testing.TB, opts *ServerOptions) *RealServer {
+func StartProsody(tb testing.TB, opts *RealServerOptions) *RealServer {
 	tb.Helper()
 	return start(tb, opts, &flavor{
 		name:    "prosody",
@@ -102,29 +102,29 @@ VirtualHost "{DOMAIN}"
 // prepareProsody writes prosody.cfg.lua, registers the accounts with
 // prosodyctl and returns the command that runs prosody in the foreground.
 func prepareProsody(ctx context.Context, s *RealServer, p programs) (*exec.Cmd, error) {
-	s.LogFile = filepath.Join(s.Dir, "prosody.log")
-	s.logs = []string{s.LogFile}
-	_, c2s, _ := net.SplitHostPort(s.Addr)
-	_, tls, _ := net.SplitHostPort(s.DirectTLSAddr)
+	s.logFile = filepath.Join(s.dir, "prosody.log")
+	s.logs = []string{s.logFile}
+	_, c2s, _ := net.SplitHostPort(s.addr)
+	_, tls, _ := net.SplitHostPort(s.directAddr)
 	conf := strings.NewReplacer(
-		"{DIR}", s.Dir,
-		"{CERT}", s.CAFile,
+		"{DIR}", s.dir,
+		"{CERT}", s.caFile,
 		"{KEY}", s.keyFile,
-		"{LOG}", s.LogFile,
+		"{LOG}", s.logFile,
 		"{C2S}", c2s,
 		"{TLS}", tls,
-		"{DOMAIN}", s.Domain,
+		"{DOMAIN}", s.domain,
 		"{MAM}", archive(!s.noArchive, ` "mam";`),
 		"{MAMPOLICY}", archive(!s.noArchive, "default_archive_policy = true\n"),
 	).Replace(prosodyConfig)
-	confFile := filepath.Join(s.Dir, "prosody.cfg.lua")
+	confFile := filepath.Join(s.dir, "prosody.cfg.lua")
 	if err := os.WriteFile(confFile, []byte(conf), 0o600); err != nil {
 		return nil, err
 	}
-	if err := os.Mkdir(filepath.Join(s.Dir, "data"), 0o700); err != nil {
+	if err := os.Mkdir(filepath.Join(s.dir, "data"), 0o700); err != nil {
 		return nil, err
 	}
-	for _, a := range s.Accounts {
+	for _, a := range s.accounts {
 		if err := prosodyRegister(ctx, p.ctl, confFile, a); err != nil {
 			return nil, err
 		}

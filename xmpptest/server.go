@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -20,7 +21,7 @@ import (
 const (
 	// testDomain is the XMPP domain of every launched server.
 	testDomain = "localhost"
-	// defaultAccounts is the number of accounts when ServerOptions does
+	// defaultAccounts is the number of accounts when RealServerOptions does
 	// not say.
 	defaultAccounts = 4
 	// readyTimeout bounds one attempt to start a server, from creating
@@ -58,9 +59,9 @@ func (a Account) JID() jid.JID {
 	return j
 }
 
-// ServerOptions configures StartProsody and StartEjabberd. A nil
-// *ServerOptions and the zero value give the defaults.
-type ServerOptions struct {
+// RealServerOptions configures StartProsody and StartEjabberd. A nil
+// *RealServerOptions and the zero value give the defaults.
+type RealServerOptions struct {
 	// Accounts is the number of accounts to create before the server is
 	// ready; zero or less means 4. The first four are alice, bob, carol
 	// and dave, the next user5, user6 and so on; each password is the
@@ -107,43 +108,25 @@ func newAccounts(n int, domain string) []Account {
 // to serve clients; it is stopped and its directory removed when the test
 // ends.
 //
-// Both listeners require TLS: Addr with STARTTLS, DirectTLSAddr from the
-// first byte (XEP-0368). Use TLSConfig to trust the server's certificate.
+// It has the shape of the in-process Server (both are a Target): Addr
+// is the STARTTLS listener, DirectTLSAddr the one for TLS from the first
+// byte (XEP-0368), both required before authentication; TLSConfig trusts
+// the server's certificate.
 //
-// The fields describe the server; changing them changes nothing. The
-// methods are safe for concurrent use.
+// Its methods are safe for concurrent use.
 type RealServer struct {
-	// Name is "prosody" or "ejabberd".
-	Name string
-	// Domain is the XMPP domain the server hosts, "localhost". It is also
-	// the name in the server's certificate.
-	Domain string
-	// Addr is the client-to-server listener, "127.0.0.1:port". It offers
-	// STARTTLS and requires it before authentication.
-	Addr string
-	// DirectTLSAddr is the listener for TLS from the first byte
-	// (XEP-0368), "127.0.0.1:port", or "" if the server has none.
-	DirectTLSAddr string
-	// RootCAs holds the server's self-signed certificate, and nothing
-	// else.
-	RootCAs *x509.CertPool
-	// CAFile is the path of that certificate in PEM, for clients in
-	// other languages.
-	CAFile string
-	// Accounts are the accounts created before the server became ready.
-	Accounts []Account
-	// Dir is the server's private directory: configuration, data,
-	// certificate and logs. It is removed after the server stops, when
-	// the test ends.
-	Dir string
-	// LogFile is the path of the server's main log file, inside Dir.
-	LogFile string
-	// PID is the process id of the server (for ejabberd, of the Erlang
-	// VM, beam.smp). Stop also waits for the server's helper processes,
-	// its descendants (for ejabberd: erl_child_setup, port programs).
-	PID int
+	name       string
+	domain     string
+	addr       string // STARTTLS listener
+	directAddr string // direct TLS listener
+	rootCAs    *x509.CertPool
+	caFile     string
+	accounts   []Account
+	dir        string
+	logFile    string
+	pid        int
 
-	noArchive bool          // ServerOptions.NoArchive
+	noArchive bool          // RealServerOptions.NoArchive
 	keyFile   string        // private key of the certificate, in PEM
 	logs      []string      // files shown when the start fails
 	cmd       *exec.Cmd     // the server process
@@ -152,21 +135,54 @@ type RealServer struct {
 	stopOnce  sync.Once
 }
 
+// Name returns "prosody" or "ejabberd".
+func (s *RealServer) Name() string { return s.name }
+
+// Domain returns the XMPP domain the server hosts, "localhost". It is
+// also the name in the server's certificate.
+func (s *RealServer) Domain() string { return s.domain }
+
+// Addr returns the client-to-server listener, "127.0.0.1:port". It
+// offers STARTTLS and requires it before authentication.
+func (s *RealServer) Addr() string { return s.addr }
+
+// DirectTLSAddr returns the listener for TLS from the first byte
+// (XEP-0368), "127.0.0.1:port".
+func (s *RealServer) DirectTLSAddr() string { return s.directAddr }
+
 // TLSConfig returns a new TLS client configuration that trusts the
-// server's certificate (RootCAs), verifies the name Domain and requires
-// TLS 1.2 or later. The caller may change it.
+// server's certificate (and nothing else), verifies the name Domain and
+// requires TLS 1.2 or later. The caller may change it.
 func (s *RealServer) TLSConfig() *tls.Config {
 	return &tls.Config{
-		RootCAs:    s.RootCAs,
-		ServerName: s.Domain,
+		RootCAs:    s.rootCAs,
+		ServerName: s.domain,
 		MinVersion: tls.VersionTLS12,
 	}
 }
 
-// Account returns s.Accounts[i]. It panics if i is out of range.
-func (s *RealServer) Account(i int) Account {
-	return s.Accounts[i]
-}
+// CAFile returns the path of the server's self-signed certificate in
+// PEM, for clients in other languages.
+func (s *RealServer) CAFile() string { return s.caFile }
+
+// Accounts returns the accounts created before the server became ready.
+func (s *RealServer) Accounts() []Account { return slices.Clone(s.accounts) }
+
+// Account returns account i. It panics if i is out of range.
+func (s *RealServer) Account(i int) Account { return s.accounts[i] }
+
+// Dir returns the server's private directory: configuration, data,
+// certificate and logs. It is removed after the server stops, when the
+// test ends.
+func (s *RealServer) Dir() string { return s.dir }
+
+// LogFile returns the path of the server's main log file, inside Dir.
+func (s *RealServer) LogFile() string { return s.logFile }
+
+// PID returns the process id of the server (for ejabberd, of the Erlang
+// VM, beam.smp). Stop also waits for the server's helper processes, its
+// descendants (for ejabberd: erl_child_setup, port programs).
+func (s *RealServer) PID() int { return s.pid }
 
 // Stop stops the server: it sends SIGTERM to the server process, sends
 // SIGKILL if the process has not exited after 10 seconds, and returns once
@@ -184,9 +200,9 @@ type flavor struct {
 	// find locates the server's programs; its error says which is
 	// missing.
 	find func() (programs, error)
-	// prepare writes the configuration into s.Dir, creates the accounts
+	// prepare writes the configuration into s.dir, creates the accounts
 	// if that is done before the server starts, and returns the command
-	// that runs the server in the foreground. It sets s.LogFile and
+	// that runs the server in the foreground. It sets s.logFile and
 	// s.logs.
 	prepare func(ctx context.Context, s *RealServer, p programs) (*exec.Cmd, error)
 	// ready reports an error while the server has not finished its own
@@ -205,11 +221,11 @@ type programs struct {
 // server may write to until it exits.
 func (s *RealServer) cleanup(tb testing.TB) {
 	if tb.Failed() {
-		tb.Logf("xmpptest: %s (pid %d) logs, for the failed test:%s", s.Name, s.PID, s.logTails())
+		tb.Logf("xmpptest: %s (pid %d) logs, for the failed test:%s", s.name, s.pid, s.logTails())
 	}
 	s.Stop()
-	if err := os.RemoveAll(s.Dir); err != nil {
-		tb.Errorf("xmpptest: remove %s directory: %v", s.Name, err)
+	if err := os.RemoveAll(s.dir); err != nil {
+		tb.Errorf("xmpptest: remove %s directory: %v", s.name, err)
 	}
 }
 
@@ -217,7 +233,7 @@ func (s *RealServer) cleanup(tb testing.TB) {
 // heading, for error messages.
 func (s *RealServer) logTails() string {
 	var b strings.Builder
-	for _, name := range append(s.logs, filepath.Join(s.Dir, "console.log")) {
+	for _, name := range append(s.logs, filepath.Join(s.dir, "console.log")) {
 		data, err := os.ReadFile(name)
 		if err != nil || len(data) == 0 {
 			continue

@@ -5,58 +5,48 @@ import (
 	"testing"
 )
 
-// Target describes a running server, real or in-process, in the terms a
-// client needs, so that one test body can run against each kind.
-type Target struct {
-	// Name is "prosody", "ejabberd" or "xmpptest".
-	Name string
-	// Domain is the XMPP domain the server hosts.
-	Domain string
-	// Addr is the STARTTLS listener, "127.0.0.1:port".
-	Addr string
-	// DirectTLSAddr is the direct TLS listener (XEP-0368).
-	DirectTLSAddr string
-
-	tlsConfig func() *tls.Config
-	accounts  []Account
+// Target is a running server, real or in-process, in the terms a client
+// needs, so that one test body can run against each kind. *Server and
+// *RealServer are Targets.
+type Target interface {
+	// Name returns "prosody", "ejabberd" or "xmpptest".
+	Name() string
+	// Domain returns the XMPP domain the server hosts.
+	Domain() string
+	// Addr returns the STARTTLS listener, "127.0.0.1:port".
+	Addr() string
+	// DirectTLSAddr returns the direct TLS listener (XEP-0368).
+	DirectTLSAddr() string
+	// TLSConfig returns a new TLS client configuration that trusts the
+	// server's certificate.
+	TLSConfig() *tls.Config
+	// Account returns test account i. It panics if i is out of range.
+	Account(i int) Account
+	// Accounts returns the test accounts.
+	Accounts() []Account
 }
 
-// TLSConfig returns a new TLS client configuration that trusts the
-// server's certificate.
-func (t *Target) TLSConfig() *tls.Config { return t.tlsConfig() }
-
-// Account returns test account i. It panics if i is out of range.
-func (t *Target) Account(i int) Account { return t.accounts[i] }
-
-// Accounts returns the test accounts.
-func (t *Target) Accounts() []Account { return append([]Account(nil), t.accounts...) }
-
-// Target describes s as a Target.
-func (s *RealServer) Target() *Target {
-	return &Target{Name: s.Name, Domain: s.Domain, Addr: s.Addr, DirectTLSAddr: s.DirectTLSAddr, tlsConfig: s.TLSConfig, accounts: s.Accounts}
-}
-
-// Target describes s as a Target named "xmpptest".
-func (s *Server) Target() *Target {
-	return &Target{Name: "xmpptest", Domain: s.domain, Addr: s.addr, DirectTLSAddr: s.directAddr, tlsConfig: s.TLSConfig, accounts: s.Accounts()}
-}
+var (
+	_ Target = (*Server)(nil)
+	_ Target = (*RealServer)(nil)
+)
 
 // ForEachServer runs test as parallel subtests named "prosody",
 // "ejabberd" and "xmpptest": against a real Prosody and a real ejabberd
-// (started with nil ServerOptions) and an in-process Server started with
-// cfg. Under -short only the in-process Server runs. A test body that needs
+// (started with nil RealServerOptions) and an in-process Server started
+// with opts. Under -short only the in-process Server runs. A test body that needs
 // something one of them does not offer skips its subtest (t.Skip), saying
 // what is missing. Each server is stopped when its subtest ends.
-func ForEachServer(t *testing.T, cfg *ServerConfig, test func(t *testing.T, target *Target)) {
+func ForEachServer(t *testing.T, opts *ServerOptions, test func(t *testing.T, target Target)) {
 	t.Helper()
 	starts := []struct {
 		name  string
 		real  bool
-		start func(testing.TB) *Target
+		start func(testing.TB) Target
 	}{
-		{"prosody", true, func(tb testing.TB) *Target { return StartProsody(tb, nil).Target() }},
-		{"ejabberd", true, func(tb testing.TB) *Target { return StartEjabberd(tb, nil).Target() }},
-		{"xmpptest", false, func(tb testing.TB) *Target { return StartServer(tb, cfg).Target() }},
+		{"prosody", true, func(tb testing.TB) Target { return StartProsody(tb, nil) }},
+		{"ejabberd", true, func(tb testing.TB) Target { return StartEjabberd(tb, nil) }},
+		{"xmpptest", false, func(tb testing.TB) Target { return StartServer(tb, opts) }},
 	}
 	for _, s := range starts {
 		t.Run(s.name, func(t *testing.T) {

@@ -18,14 +18,14 @@ func TestForEachServer(t *testing.T) {
 	var mu sync.Mutex
 	var ran []string
 	t.Run("each", func(t *testing.T) {
-		xmpptest.ForEachServer(t, nil, func(t *testing.T, tg *xmpptest.Target) {
+		xmpptest.ForEachServer(t, nil, func(t *testing.T, tg xmpptest.Target) {
 			a := tg.Account(1)
-			if a.Domain != tg.Domain || len(tg.Accounts()) < 4 {
-				t.Errorf("account %+v of %s, %d accounts", a, tg.Domain, len(tg.Accounts()))
+			if a.Domain != tg.Domain() || len(tg.Accounts()) < 4 {
+				t.Errorf("account %+v of %s, %d accounts", a, tg.Domain(), len(tg.Accounts()))
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 			defer cancel()
-			c, err := xmpp.Dial(ctx, a.JID(), &xmpp.Options{Password: a.Password, Addr: tg.Addr, TLSConfig: tg.TLSConfig()})
+			c, err := xmpp.Dial(ctx, a.JID(), &xmpp.Options{Password: a.Password, Addr: tg.Addr(), TLSConfig: tg.TLSConfig()})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -34,7 +34,7 @@ func TestForEachServer(t *testing.T) {
 				t.Error(err)
 			}
 			mu.Lock()
-			ran = append(ran, tg.Name)
+			ran = append(ran, tg.Name())
 			mu.Unlock()
 		})
 	})

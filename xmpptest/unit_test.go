@@ -67,7 +67,7 @@ func TestCert(t *testing.T) {
 // launcher is a server kind under test.
 type launcher struct {
 	name  string
-	start func(testing.TB, *ServerOptions) *RealServer
+	start func(testing.TB, *RealServerOptions) *RealServer
 }
 
 var launchers = []launcher{

@@ -62,17 +62,17 @@ func run(ctx context.Context, addr jid.JID, opts *xmpp.Options) error {
 	contacts := roster.New(c, nil)
 	// Everyone may subscribe; the bot asks back, so that both sides see
 	// each other's presence.
-	roster.HandleRequests(c, func(ctx context.Context, req roster.Request) {
+	roster.Handle(c, func(ctx context.Context, req roster.Request) {
 		_ = roster.Approve(ctx, c, req.From)
 		_ = roster.Subscribe(ctx, c, req.From)
 	})
 	// Delivery receipts go only to contacts who see our presence anyway
 	// (XEP-0184 section 8: receipts would tell others that we are online).
-	receipts.AutoReply(c, func(from jid.JID) bool {
+	receipts.Serve(c, func(from jid.JID) bool {
 		it, ok := contacts.Item(from.Bare())
-		return ok && (it.Subscription == roster.From || it.Subscription == roster.Both)
+		return ok && (it.Subscription == roster.SubscriptionFrom || it.Subscription == roster.SubscriptionBoth)
 	})
-	version.Handle(c, version.Info{Name: "echobot", Version: "1.0"})
+	version.Serve(c, version.Info{Name: "echobot", Version: "1.0"})
 	// The bot answers chat messages: it claims them.
 	c.HandleMessage(xmpp.Route{Type: string(stanza.MessageChat)}, func(ctx context.Context, m *stanza.Message) {
 		if m.Body() == "" {

@@ -32,9 +32,9 @@ func Login(t testing.TB, srv *xmpptest.Server, i int, resource string, setup ...
 
 // LoginTarget connects account i of tg as resource over TCP, as Login
 // does, and closes the Client when t ends.
-func LoginTarget(t testing.TB, tg *xmpptest.Target, i int, resource string, setup ...func(*xmpp.Client)) *xmpp.Client {
+func LoginTarget(t testing.TB, tg xmpptest.Target, i int, resource string, setup ...func(*xmpp.Client)) *xmpp.Client {
 	t.Helper()
-	return dial(t, tg.Account(i), &xmpp.Options{Resource: resource, Addr: tg.Addr, TLSConfig: tg.TLSConfig()}, setup)
+	return dial(t, tg.Account(i), &xmpp.Options{Resource: resource, Addr: tg.Addr(), TLSConfig: tg.TLSConfig()}, setup)
 }
 
 func dial(t testing.TB, a xmpptest.Account, o *xmpp.Options, setup []func(*xmpp.Client)) *xmpp.Client {
