@@ -1,0 +1,378 @@
+"""A slixmpp client that the Go interop tests drive over a pipe.
+
+It logs in to the server given on the command line and then reads one JSON
+object per line on stdin: {"id": N, "op": "...", "args": {...}}. For each
+it writes one reply line on stdout, {"id": N, "result": ...} or
+{"id": N, "error": "..."}. Everything the peer receives is written on
+stdout as an event line: {"event": "message" | "presence", "xml": "..."}.
+The first line it writes is {"event": "ready", "jid": "<bound JID>"} (or
+{"event": "failed", "error": "..."}). Logs go to stderr.
+
+The ops use slixmpp's own plugins wherever one exists, so that what the Go
+side sees is what slixmpp produces, and what slixmpp answers is how it
+reads what the Go side sent.
+"""
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+import traceback
+
+import slixmpp
+from slixmpp import JID
+from slixmpp.exceptions import IqError, IqTimeout
+from slixmpp.plugins.xep_0004 import Form
+from slixmpp.xmlstream import ET
+
+
+def emit(obj):
+    sys.stdout.write(json.dumps(obj) + "\n")
+    sys.stdout.flush()
+
+
+def stanza_error(err):
+    """Describes an IqError as 'type/condition: text'."""
+    e = err.iq["error"]
+    return "%s/%s: %s" % (e["type"], e["condition"], e["text"])
+
+
+class Peer(slixmpp.ClientXMPP):
+    def __init__(self, args):
+        slixmpp.ClientXMPP.__init__(self, args.jid, args.password)
+        self.args = args
+        self.ca_certs = args.cafile
+        for plugin in ("xep_0004", "xep_0012", "xep_0030", "xep_0050",
+                       "xep_0059", "xep_0077", "xep_0085", "xep_0092",
+                       "xep_0115", "xep_0184", "xep_0191", "xep_0199",
+                       "xep_0202", "xep_0203", "xep_0280", "xep_0297",
+                       "xep_0308", "xep_0313", "xep_0333", "xep_0359"):
+            self.register_plugin(plugin)
+        self["xep_0092"].software_name = "slixmpp-interop"
+        self["xep_0092"].version = slixmpp.__version__
+        self["xep_0184"].auto_ack = args.auto_receipts
+        self["xep_0115"].caps_node = "https://slixmpp.lance.im"
+        if args.register:
+            self["xep_0077"].force_registration = True
+            self._always_send_everything = True
+            self.add_event_handler("register", self.on_register)
+        self.add_event_handler("session_start", self.on_session_start)
+        self.add_event_handler("failed_auth", self.on_failed_auth)
+        self.add_event_handler("message", self.on_stanza("message"))
+        self.add_event_handler("presence", self.on_stanza("presence"))
+        self.add_event_handler("disconnected", self.on_disconnected)
+        self.started = False
+        self.quitting = False
+
+    async def on_register(self, form):
+        iq = self.Iq()
+        iq["type"] = "set"
+        iq["register"]["username"] = self.boundjid.user
+        iq["register"]["password"] = self.password
+        try:
+            await iq.send()
+            logging.info("registered %s", self.boundjid.bare)
+        except (IqError, IqTimeout) as err:
+            emit({"event": "failed", "error": "register: %s" % err})
+            self.disconnect()
+
+    def add_command(self):
+        """Offers the ad-hoc command 'interop-echo' with a one-field form."""
+        def start(iq, session):
+            form = self["xep_0004"].make_form("form", "Echo")
+            form.add_field(var="text", ftype="text-single", label="Text",
+                           required=True)
+            session["payload"] = form
+            session["next"] = complete
+            session["has_next"] = False
+            return session
+
+        def complete(payload, session):
+            text = payload["values"].get("text", "")
+            session["payload"] = None
+            session["notes"] = [("info", "echo: %s" % text)]
+            session["next"] = None
+            session["has_next"] = False
+            return session
+
+        self["xep_0050"].add_command(node="interop-echo", name="Echo",
+                                     handler=start)
+
+    async def on_session_start(self, _):
+        try:
+            self.add_command()
+            if not self.args.no_roster:
+                await self.get_roster()
+            if not self.args.no_presence:
+                self.send_presence()
+            self.started = True
+            emit({"event": "ready", "jid": str(self.boundjid)})
+            asyncio.ensure_future(self.read_commands())
+        except Exception as err:  # noqa: BLE001
+            emit({"event": "failed", "error": "session start: %r" % err})
+            self.disconnect()
+
+    def on_failed_auth(self, _):
+        emit({"event": "failed", "error": "authentication failed"})
+        self.disconnect()
+
+    def on_disconnected(self, reason):
+        if not self.quitting:
+            emit({"event": "disconnected", "reason": str(reason)})
+        asyncio.get_event_loop().call_soon(asyncio.get_event_loop().stop)
+
+    def on_stanza(self, kind):
+        def handler(st):
+            emit({"event": kind, "xml": str(st)})
+        return handler
+
+    async def read_commands(self):
+        loop = asyncio.get_event_loop()
+        reader = asyncio.StreamReader(limit=1 << 24)
+        await loop.connect_read_pipe(
+            lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
+        while True:
+            line = await reader.readline()
+            if not line:
+                self.quit()
+                return
+            req = json.loads(line)
+            asyncio.ensure_future(self.run(req))
+
+    async def run(self, req):
+        op = getattr(self, "op_" + req["op"], None)
+        try:
+            if op is None:
+                raise ValueError("unknown op %r" % req["op"])
+            result = await op(**req.get("args", {}))
+            emit({"id": req["id"], "result": result})
+        except IqError as err:
+            emit({"id": req["id"], "error": stanza_error(err)})
+        except Exception as err:  # noqa: BLE001
+            logging.error("op %s: %s", req["op"], traceback.format_exc())
+            emit({"id": req["id"], "error": "%s: %r" % (req["op"], err)})
+
+    def quit(self):
+        self.quitting = True
+        self.disconnect(wait=1.0)
+
+    # ---- ops ----
+
+    async def op_quit(self):
+        asyncio.get_event_loop().call_later(0.01, self.quit)
+        return None
+
+    async def op_send_xml(self, xml):
+        """Sends raw XML, a stanza the Go side composed."""
+        self.send_raw(xml)
+        return None
+
+    async def op_message(self, to, body="", type="chat", id=None,
+                         receipt=False, chat_state=None, replace=None,
+                         markable=False, payloads=()):
+        """Sends a message built by slixmpp's plugins; returns its id."""
+        msg = self.make_message(mto=to, mbody=body or None, mtype=type)
+        if id:
+            msg["id"] = id
+        elif not msg["id"]:
+            msg["id"] = self.new_id()
+        if receipt:
+            msg["request_receipt"] = True
+        if chat_state:
+            msg["chat_state"] = chat_state
+        if replace:
+            msg["replace"]["id"] = replace
+        if markable:
+            msg.enable("markable")
+        for p in payloads:
+            msg.append(ET.fromstring(p))
+        msg.send()
+        return msg["id"]
+
+    async def op_marker(self, to, id, marker):
+        """Sends a chat marker with slixmpp's XEP-0333 plugin."""
+        self["xep_0333"].send_marker(JID(to), id, marker)
+        return None
+
+    async def op_chat_state(self, to, state):
+        msg = self.make_message(mto=to, mtype="chat")
+        msg["chat_state"] = state
+        msg.send()
+        return None
+
+    async def op_receipt(self, to, id):
+        """Acknowledges message id from to with a XEP-0184 receipt."""
+        msg = self.make_message(mto=to)
+        msg["receipt"] = id
+        msg.send()
+        return None
+
+    async def op_presence(self, show="", status="", to=None):
+        self.send_presence(pshow=show or None, pstatus=status or None,
+                           pto=to)
+        return None
+
+    async def op_subscribe(self, to):
+        self.send_presence(pto=to, ptype="subscribe")
+        return None
+
+    async def op_approve(self, to):
+        self.send_presence(pto=to, ptype="subscribed")
+        return None
+
+    async def op_unsubscribe(self, to):
+        self.send_presence(pto=to, ptype="unsubscribe")
+        return None
+
+    async def op_roster(self):
+        """Returns the roster: {jid: {"subscription": s, "ask": bool}}."""
+        await self.get_roster()
+        out = {}
+        for j in self.client_roster:
+            item = self.client_roster[j]
+            out[str(j)] = {"subscription": item["subscription"],
+                           "pending_out": bool(item["pending_out"])}
+        return out
+
+    async def op_disco_info(self, to, node=None):
+        """Asks disco#info; returns identities, features and the caps ver
+        slixmpp computes for the answer with SHA-1."""
+        iq = await self["xep_0030"].get_info(jid=to, node=node, cached=False)
+        info = iq["disco_info"]
+        ver = self["xep_0115"].generate_verstring(info, "sha-1")
+        return {
+            "identities": [list(i) for i in info["identities"]],
+            "features": sorted(info["features"]),
+            "ver": ver,
+        }
+
+    async def op_caps_ver(self, to):
+        """Returns the caps ver slixmpp recorded from to's presence, after
+        verifying it (None if it has none or it did not verify)."""
+        ver = await self["xep_0115"].get_verstring(JID(to))
+        return ver
+
+    async def op_own_ver(self):
+        """Returns the caps ver slixmpp announces for itself."""
+        return await self["xep_0115"].get_verstring(self.boundjid)
+
+    async def op_version(self, to):
+        iq = await self["xep_0092"].get_version(JID(to))
+        v = iq["software_version"]
+        return {"name": v["name"], "version": v["version"], "os": v["os"]}
+
+    async def op_last_activity(self, to):
+        iq = await self["xep_0012"].get_last_activity(JID(to))
+        return {"seconds": iq["last_activity"]["seconds"],
+                "status": iq["last_activity"]["status"]}
+
+    async def op_set_idle(self, seconds, status=""):
+        await self["xep_0012"].set_last_activity(
+            jid=self.boundjid, seconds=seconds, status=status or None)
+        return None
+
+    async def op_entity_time(self, to):
+        iq = await self["xep_0202"].get_entity_time(JID(to))
+        t = iq["entity_time"]
+        # Parsing happens here: slixmpp reads the utc and tzo strings with
+        # its own XEP-0082 code and Python's datetime.
+        return {"utc": t["utc"].isoformat(),
+                "tzo": t["tzo"].utcoffset(None).total_seconds()}
+
+    async def op_commands(self, to):
+        iq = await self["xep_0050"].get_commands(JID(to))
+        return [{"node": i[1], "name": i[2]} for i in iq["disco_items"]["items"]]
+
+    async def op_run_command(self, to, node, fields):
+        """Executes command node at to and submits the first form it
+        returns with fields; returns the final status, notes and the
+        fields of a result form, if any."""
+        iq = await self["xep_0050"].send_command(JID(to), node)
+        cmd = iq["command"]
+        steps = 1
+        while cmd["status"] == "executing" and steps < 5:
+            form = cmd["form"]
+            submit = Form()
+            submit["type"] = "submit"
+            for var, value in fields.items():
+                submit.add_field(var=var, value=value)
+            if "FORM_TYPE" in form["fields"]:
+                submit.add_field(var="FORM_TYPE", ftype="hidden",
+                                 value=form["fields"]["FORM_TYPE"]["value"])
+            action = "complete" if "complete" in cmd["actions"] else "next"
+            if not cmd["actions"]:
+                action = "complete"
+            iq = await self["xep_0050"].send_command(
+                JID(to), node, action=action, payload=submit,
+                sessionid=cmd["sessionid"])
+            cmd = iq["command"]
+            steps += 1
+        result = {}
+        if cmd.xml.find("{jabber:x:data}x") is not None:
+            result = {k: v for k, v in cmd["form"]["values"].items()}
+        return {"status": cmd["status"],
+                "notes": [list(n) for n in cmd["notes"]],
+                "form": result}
+
+    async def op_carbons(self, enable=True):
+        if enable:
+            await self["xep_0280"].enable()
+        else:
+            await self["xep_0280"].disable()
+        return None
+
+    async def op_mam(self, with_jid=None):
+        """Fetches the own archive (with with_jid if given); returns the
+        forwarded messages as XML, oldest first."""
+        out = []
+        kwargs = {"with_jid": JID(with_jid)} if with_jid else {}
+        async for msg in self["xep_0313"].iterate(**kwargs):
+            fwd = msg["mam_result"]["forwarded"]
+            out.append({"xml": str(fwd["stanza"]),
+                        "id": msg["mam_result"]["id"],
+                        "stamp": fwd["delay"]["stamp"].isoformat()})
+        return out
+
+    async def op_block(self, jids):
+        await self["xep_0191"].block([JID(j) for j in jids])
+        return None
+
+    async def op_unblock(self, jids):
+        await self["xep_0191"].unblock([JID(j) for j in jids])
+        return None
+
+    async def op_blocked(self):
+        iq = await self["xep_0191"].get_blocked()
+        return sorted(str(j) for j in iq["blocklist"]["items"])
+
+    async def op_ping(self, to):
+        await self["xep_0199"].ping(JID(to), timeout=10)
+        return None
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--jid", required=True)
+    ap.add_argument("--password", required=True)
+    ap.add_argument("--host", default="127.0.0.1")
+    ap.add_argument("--port", type=int, required=True)
+    ap.add_argument("--cafile", required=True)
+    ap.add_argument("--register", action="store_true",
+                    help="create the account in band (XEP-0077) first")
+    ap.add_argument("--no-roster", action="store_true")
+    ap.add_argument("--no-presence", action="store_true")
+    ap.add_argument("--auto-receipts", action="store_true",
+                    help="answer receipt requests (XEP-0184)")
+    ap.add_argument("--debug", action="store_true")
+    args = ap.parse_args()
+    logging.basicConfig(stream=sys.stderr,
+                        level=logging.DEBUG if args.debug else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    peer = Peer(args)
+    peer.connect((args.host, args.port))
+    asyncio.get_event_loop().run_forever()
+
+
+if __name__ == "__main__":
+    main()
