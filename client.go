@@ -64,8 +64,11 @@ type Client struct {
 	queue *queue
 	sm    *smState
 
-	presMu       sync.Mutex
-	lastPresence *stanza.Element // the last broadcast presence we sent
+	presMu         sync.Mutex
+	lastPresence   *stanza.Element          // the last broadcast presence we sent, as given to Send
+	presPayloads   []func() *stanza.Element // see AddPresencePayload
+	refreshPending atomic.Bool              // a RefreshPresence goroutine is about to start
+	background     sync.WaitGroup           // RefreshPresence goroutines; Close waits for them
 
 	conn      atomic.Pointer[stream.Session] // the current connection's negotiation
 	connected atomic.Bool                    // the connection is up
@@ -382,6 +385,7 @@ func (c *Client) Close() error {
 	<-c.readDone
 	<-c.keepDone
 	<-c.shutDone
+	c.background.Wait()
 	if !c.inHandler.Load() || goroutineID() != c.dispatcher.Load() {
 		<-c.dispDone
 	}

@@ -99,14 +99,22 @@ func (c *Client) HandleEvent(h EventHandlerFunc) {
 // service discovery (XEP-0030) lists them: a package that answers a
 // protocol advertises its namespace when it starts answering, and the
 // disco package lists Advertised in its answers (and entity capabilities,
-// XEP-0115, hash them). Duplicates are ignored.
+// XEP-0115, hash them). Duplicates are ignored. When a namespace is new
+// and the Client has announced itself with available presence, the
+// presence is sent again (see RefreshPresence), so that contacts learn of
+// the new feature from the new capabilities hash.
 func (c *Client) Advertise(namespaces ...string) {
 	c.featMu.Lock()
-	defer c.featMu.Unlock()
+	added := false
 	for _, ns := range namespaces {
 		if i, found := slices.BinarySearch(c.features, ns); !found && ns != "" {
 			c.features = slices.Insert(c.features, i, ns)
+			added = true
 		}
+	}
+	c.featMu.Unlock()
+	if added {
+		c.RefreshPresence()
 	}
 }
 

@@ -159,6 +159,7 @@ func (c *Client) install(sess *stream.Session) stream.Transport {
 	pres := c.lastPresence
 	c.presMu.Unlock()
 	if pres != nil {
+		pres = c.decoratePresence(pres)
 		c.sm.sent(pres)
 		if err := t.WriteElement(ctx, pres); err != nil {
 			_ = t.Close()

@@ -35,6 +35,14 @@ func (c *Client) SendElement(ctx context.Context, e *stanza.Element) error {
 	if !isStanza(e) {
 		return c.writeNonza(ctx, e)
 	}
+	return c.sendStanza(ctx, func() *stanza.Element { return e })
+}
+
+// sendStanza writes the stanza pick returns once the write lock is held
+// and there is room among the unacknowledged stanzas, or nothing if pick
+// returns nil: so that what is sent may depend on what was sent before
+// (RefreshPresence).
+func (c *Client) sendStanza(ctx context.Context, pick func() *stanza.Element) error {
 	ctx, stop := c.bound(ctx)
 	defer stop()
 	if err := c.lockWrite(ctx); err != nil {
@@ -58,6 +66,11 @@ func (c *Client) SendElement(ctx context.Context, e *stanza.Element) error {
 		}
 	}
 	defer c.unlockWrite()
+	given := pick()
+	if given == nil {
+		return nil
+	}
+	e := c.decoratePresence(given)
 	t := c.transport()
 	c.sm.sent(e)
 	if err := t.WriteElement(ctx, e); err != nil {
@@ -74,7 +87,7 @@ func (c *Client) SendElement(ctx context.Context, e *stanza.Element) error {
 		return c.sendErr(err)
 	}
 	c.lastSend.Store(time.Now().UnixNano())
-	c.notePresence(e)
+	c.notePresence(given)
 	if c.sm.requestDue(c.opts.AckEvery) {
 		if t.WriteElement(ctx, ackRequest()) == nil {
 			c.sm.requested(time.Now().UnixNano())
@@ -95,8 +108,9 @@ func (c *Client) awaitRoom(ctx context.Context, room <-chan struct{}) error {
 	}
 }
 
-// notePresence remembers the last broadcast presence (no to), which a new
-// session restores.
+// notePresence remembers the last broadcast presence (no to), as the
+// application gave it (without the payloads of AddPresencePayload, which
+// are built anew each time it is sent), which a new session restores.
 func (c *Client) notePresence(e *stanza.Element) {
 	if e.Name.Local != "presence" || e.Attr("to") != "" {
 		return

@@ -243,10 +243,10 @@ const capsHash = crypto.SHA1
 // feature, and from then on the Server answers disco#info about
 // node#ver, for the current ver, as XEP-0115 requires.
 //
-// The presence is not annotated automatically: send presence again with a
-// fresh Caps element whenever the information changes (a feature
-// advertised, a form added), since the old ver then no longer resolves.
-// Caps fails when node is empty or when the information cannot be hashed
+// Serve already annotates the Client's presence with the caps of its
+// DefaultCapsNode (or ServeOptions.CapsNode) and keeps them current; Caps
+// is for an application that builds its presence by hand, or announces
+// another node (with ServeOptions.NoCaps). Caps fails when node is empty or when the information cannot be hashed
 // (see Ver).
 func (s *Server) Caps(node string) (*stanza.Element, error) {
 	if node == "" {

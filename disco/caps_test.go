@@ -132,7 +132,7 @@ func capsPair(t *testing.T, srv *xmpptest.Server) (alice *xmpp.Client, s *disco.
 	aw := watch(alice)
 	subscribe(t, aw, bob)
 
-	s = disco.Serve(alice, &disco.ServeOptions{Identities: []disco.Identity{{Category: "client", Type: "bot", Name: "Alice's bot"}}})
+	s = disco.Serve(alice, &disco.ServeOptions{CapsNode: capsNode, Identities: []disco.Identity{{Category: "client", Type: "bot", Name: "Alice's bot"}}})
 	alice.Advertise("urn:example:alice")
 	c, err := s.Caps(capsNode)
 	if err != nil {
@@ -264,7 +264,7 @@ func TestCapsPoisoning(t *testing.T) {
 	srv := xmpptest.StartServer(t, nil)
 	alice, s, bob, cache, caps := capsPair(t, srv)
 	carol := login(t, srv, 2)
-	cs := disco.Serve(carol, &disco.ServeOptions{Identities: []disco.Identity{{Category: "client", Type: "pc", Name: "Carol"}}})
+	cs := disco.Serve(carol, &disco.ServeOptions{CapsNode: capsNode, Identities: []disco.Identity{{Category: "client", Type: "pc", Name: "Carol"}}})
 	toAlice := countInfo(srv, alice.JID())
 
 	// Carol answers for alice's caps node: first with her own
@@ -319,7 +319,7 @@ func TestCapsUnsupportedHash(t *testing.T) {
 	cache := disco.NewCache(nil)
 	cache.Handle(bob)
 	bw := watch(bob)
-	s := disco.Serve(alice, nil)
+	s := disco.Serve(alice, &disco.ServeOptions{NoCaps: true})
 	c, err := s.Caps(capsNode)
 	if err != nil {
 		t.Fatal(err)
@@ -350,7 +350,7 @@ func TestCapsPoisonedShare(t *testing.T) {
 	srv := xmpptest.StartServer(t, nil)
 	alice, s, bob, cache, caps := capsPair(t, srv)
 	carol := login(t, srv, 2)
-	cs := disco.Serve(carol, nil)
+	cs := disco.Serve(carol, &disco.ServeOptions{NoCaps: true})
 	asked := make(chan struct{})
 	release := make(chan struct{})
 	cs.HandleNode(capsNode+"#"+caps.Ver, func(context.Context, jid.JID) (disco.Info, []disco.Item, error) {

@@ -62,6 +62,7 @@ func Example() {
 	// bot: true
 	// receipts: true
 	// software: Example Bot
+	// http://jabber.org/protocol/caps
 	// http://jabber.org/protocol/disco#info
 	// http://jabber.org/protocol/disco#items
 	// urn:xmpp:ping

@@ -22,7 +22,18 @@ type ServeOptions struct {
 	// Each must have a Category and a Type, and no two may share category,
 	// type and language.
 	Identities []Identity
+	// CapsNode identifies the software in the entity capabilities
+	// (XEP-0115) that Serve adds to every available presence the Client
+	// sends, normally a URL of its project; default DefaultCapsNode.
+	CapsNode string
+	// NoCaps leaves the Client's presence without entity capabilities.
+	// Contacts then learn its features only by asking.
+	NoCaps bool
 }
+
+// DefaultCapsNode is the caps node of ServeOptions when none is given:
+// this module's address.
+const DefaultCapsNode = "https://github.com/xmppkit/xmpp"
 
 // NodeHandlerFunc answers disco#info and disco#items requests about one
 // node of the Client: it returns the node's information (for disco#info)
@@ -47,6 +58,14 @@ type Server struct {
 // Serve makes c answer disco#info and disco#items requests (XEP-0030),
 // whoever asks, and returns the Server, to which extended information
 // and nodes are added.
+//
+// Unless opts.NoCaps is set, every available presence c sends from then
+// on (broadcast or directed, and the presence restored in a new session)
+// carries the entity capabilities (XEP-0115) of c's current information,
+// with node opts.CapsNode: see Server.Caps. When that information changes
+// (Client.Advertise adds a feature, AddForm a form) after c announced its
+// presence, the presence is sent again with the new verification string,
+// as XEP-0115 requires; the application need not do anything.
 //
 // The answer to disco#info about c itself lists the identities of opts,
 // the features c advertises (Client.Advertised) at the time of the
@@ -78,6 +97,21 @@ func Serve(c *xmpp.Client, opts *ServeOptions) *Server {
 	c.HandleIQ(stanza.IQGet, NSInfo, "query", s.answerInfo)
 	c.HandleIQ(stanza.IQGet, NSItems, "query", s.answerItems)
 	c.Advertise(NSInfo, NSItems)
+	if opts == nil || !opts.NoCaps {
+		node := DefaultCapsNode
+		if opts != nil && opts.CapsNode != "" {
+			node = opts.CapsNode
+		}
+		if _, err := s.Caps(node); err == nil {
+			c.AddPresencePayload(func() *stanza.Element {
+				e, err := s.Caps(node)
+				if err != nil {
+					return nil
+				}
+				return e
+			})
+		}
+	}
 	return s
 }
 
@@ -103,16 +137,18 @@ func (s *Server) Info() Info {
 // returns an error wrapping ErrBadForm. The Server keeps a copy of f.
 //
 // The change shows in the next answers and in the verification string of
-// entity capabilities: send presence again with a new Caps element.
+// entity capabilities, and the Client's presence is sent again with it
+// (see Serve).
 func (s *Server) AddForm(f *form.Form) error {
 	if f == nil || f.Type != form.TypeResult || f.FormType() == "" {
 		return ErrBadForm
 	}
 	typ := f.FormType()
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.forms = slices.DeleteFunc(s.forms, func(g *form.Form) bool { return g.FormType() == typ })
 	s.forms = append(s.forms, f.Copy())
+	s.mu.Unlock()
+	s.c.RefreshPresence()
 	return nil
 }
 
