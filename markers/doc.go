@@ -12,10 +12,15 @@
 // XEP-0333 1.0.0 defines only <displayed/>. The <received/> and
 // <acknowledged/> markers of its earlier versions are still sent by some
 // clients, so this package decodes and encodes them too; for delivery,
-// XEP-0184 receipts are the standard. Markers are used only in messages
-// of type chat or groupchat, the conversations they report on: Get and
-// IsMarkable ignore the others, including messages of type normal (which
-// the examples of XEP-0333 1.0.0, omitting the type attribute, would be).
+// XEP-0184 receipts are the standard.
+//
+// Markers report on conversations, messages of type chat or groupchat,
+// and Reply answers in the type of the message marked. What arrives is
+// read liberally: Get accepts a marker in a message of any type but
+// error, since some clients (slixmpp's send_marker, like the examples of
+// XEP-0333 1.0.0) send it without a type attribute, which makes the
+// message of type normal. IsMarkable stays strict, so that a Client
+// answers requests only in chats and rooms.
 //
 // # Groupchat
 //

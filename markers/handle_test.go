@@ -51,3 +51,26 @@ func TestHandle(t *testing.T) {
 		t.Errorf("the default handler saw %d messages, want 3", all)
 	}
 }
+
+// TestHandleUntyped: Handle reports a marker in a message without a type
+// attribute, as slixmpp sends them (its Route selects by payload only).
+func TestHandleUntyped(t *testing.T) {
+	srv := xmpptest.StartServer(t, nil)
+	seen := make(chan markers.Marker, 1)
+	bob := testkit.Login(t, srv, 1, "desk", func(c *xmpp.Client) {
+		markers.Handle(c, func(_ context.Context, _ *stanza.Message, mk markers.Marker) { seen <- mk })
+	})
+	alice := testkit.Login(t, srv, 0, "desk")
+	ctx := timeout(t)
+	m := stanza.NewMessage(stanza.MessageNormal, bob.JID(), "")
+	markers.Set(m, markers.Marker{Kind: markers.Displayed, ID: "m1"})
+	if strings.Contains(m.Element().String(), "type=") {
+		t.Fatalf("the marker has a type attribute: %s", m.Element())
+	}
+	if err := alice.Send(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	if mk := receive(t, seen, "the untyped marker"); mk != (markers.Marker{Kind: markers.Displayed, ID: "m1"}) {
+		t.Errorf("Handle saw %+v", mk)
+	}
+}

@@ -72,8 +72,8 @@ func Parse(e *stanza.Element) (Marker, error) {
 	return Marker{Kind: Kind(e.Name.Local), ID: id}, nil
 }
 
-// usable reports whether markers may appear in m: it is of type chat or
-// groupchat.
+// usable reports whether m may carry a request for markers: it is of
+// type chat or groupchat.
 func usable(m *stanza.Message) bool {
 	return m.Type == stanza.MessageChat || m.Type == stanza.MessageGroupchat
 }
@@ -84,11 +84,14 @@ func isMarker(p *stanza.Element) bool {
 }
 
 // Get returns the marker that m carries, and false if m carries none, a
-// malformed one or more than one, or is not of type chat or groupchat.
-// Get checks nothing about the sender or the id: see the package
-// documentation.
+// malformed one or more than one, or is of type error (which may echo the
+// payloads of the message it bounces). A marker counts in a message of
+// any other type, with or without a type attribute: slixmpp, and the
+// examples of XEP-0333 1.0.0, send markers without one, which makes them
+// of type normal. Get checks nothing about the sender or the id: see the
+// package documentation.
 func Get(m *stanza.Message) (Marker, bool) {
-	if !usable(m) {
+	if m.Type == stanza.MessageError {
 		return Marker{}, false
 	}
 	var found Marker

@@ -46,11 +46,14 @@ func TestParse(t *testing.T) {
 	}
 }
 
-// TestTypes checks that markers and requests count only in chat and
-// groupchat messages.
+// TestTypes checks that markers count in messages of every type but
+// error, and requests only in chat and groupchat messages.
 func TestTypes(t *testing.T) {
 	const payloads = `<markable xmlns='urn:xmpp:chat-markers:0'/><displayed xmlns='urn:xmpp:chat-markers:0' id='m0'/>`
-	for typ, want := range map[string]bool{"chat": true, "groupchat": true, "": false, "normal": false, "headline": false, "error": false} {
+	for typ, want := range map[string]struct{ marker, markable bool }{
+		"chat": {true, true}, "groupchat": {true, true}, "": {true, false}, "normal": {true, false},
+		"headline": {true, false}, "error": {false, false},
+	} {
 		attr := ""
 		if typ != "" {
 			attr = ` type='` + typ + `'`
@@ -61,12 +64,24 @@ func TestTypes(t *testing.T) {
 		}
 		m := mustMessage(t, `<message xmlns='jabber:client' from='romeo@montague.lit/orchard' id='m1'`+attr+`>`+payloads+errChild+`</message>`)
 		mk, ok := markers.Get(m)
-		if ok != want || ok && mk != (markers.Marker{Kind: markers.Displayed, ID: "m0"}) {
-			t.Errorf("type %q: Get = %+v, %v; want %v", typ, mk, ok, want)
+		if ok != want.marker || ok && mk != (markers.Marker{Kind: markers.Displayed, ID: "m0"}) {
+			t.Errorf("type %q: Get = %+v, %v; want %v", typ, mk, ok, want.marker)
 		}
-		if got := markers.IsMarkable(m); got != want {
-			t.Errorf("type %q: IsMarkable = %v; want %v", typ, got, want)
+		if got := markers.IsMarkable(m); got != want.markable {
+			t.Errorf("type %q: IsMarkable = %v; want %v", typ, got, want.markable)
 		}
+	}
+}
+
+// TestGetUntyped reads a marker as slixmpp 1.8's send_marker writes it
+// (captured from a real exchange through Prosody): a message without a
+// type attribute. Get used to refuse it, as not of type chat.
+func TestGetUntyped(t *testing.T) {
+	m := mustMessage(t, `<message xmlns='jabber:client' to='alice@localhost/go' from='bob@localhost/slix' `+
+		`id='dfff9176730e469e9c8c710a83dfeb0b' xml:lang='en'>`+
+		`<displayed xmlns='urn:xmpp:chat-markers:0' id='dd-M97m5d50LLSYR'/></message>`)
+	if mk, ok := markers.Get(m); !ok || mk != (markers.Marker{Kind: markers.Displayed, ID: "dd-M97m5d50LLSYR"}) {
+		t.Errorf("Get = %+v, %v; want the displayed marker", mk, ok)
 	}
 }
 
