@@ -25,6 +25,8 @@ from slixmpp import JID
 from slixmpp.exceptions import IqError, IqTimeout
 from slixmpp.plugins.xep_0004 import Form
 from slixmpp.xmlstream import ET
+from slixmpp.xmlstream.handler import Callback
+from slixmpp.xmlstream.matcher import MatchXPath
 
 
 def emit(obj):
@@ -59,7 +61,12 @@ class Peer(slixmpp.ClientXMPP):
             self.add_event_handler("register", self.on_register)
         self.add_event_handler("session_start", self.on_session_start)
         self.add_event_handler("failed_auth", self.on_failed_auth)
-        self.add_event_handler("message", self.on_stanza("message"))
+        # Every message, not only slixmpp's "message" event, which fires
+        # only for messages with a <body/>: receipts, chat states, markers,
+        # carbon wrappers and errors have none.
+        self.register_handler(Callback(
+            "interop: every message", MatchXPath("{jabber:client}message"),
+            self.on_stanza("message")))
         self.add_event_handler("presence", self.on_stanza("presence"))
         self.add_event_handler("disconnected", self.on_disconnected)
         self.started = False
@@ -108,7 +115,13 @@ class Peer(slixmpp.ClientXMPP):
                 self.send_presence()
             self.started = True
             emit({"event": "ready", "jid": str(self.boundjid)})
-            asyncio.ensure_future(self.read_commands())
+            # asyncio keeps only weak references to tasks: without these,
+            # a garbage collection destroys the reader waiting on stdin
+            # (with its StreamReader, which its protocol holds weakly) and
+            # the peer stops taking ops ("Task was destroyed but it is
+            # pending!").
+            self.tasks = set()
+            self.spawn(self.read_commands())
         except Exception as err:  # noqa: BLE001
             emit({"event": "failed", "error": "session start: %r" % err})
             self.disconnect()
@@ -127,6 +140,12 @@ class Peer(slixmpp.ClientXMPP):
             emit({"event": kind, "xml": str(st)})
         return handler
 
+    def spawn(self, coro):
+        """Runs coro as a task, referenced until it ends."""
+        task = asyncio.ensure_future(coro)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
     async def read_commands(self):
         loop = asyncio.get_event_loop()
         reader = asyncio.StreamReader(limit=1 << 24)
@@ -138,7 +157,7 @@ class Peer(slixmpp.ClientXMPP):
                 self.quit()
                 return
             req = json.loads(line)
-            asyncio.ensure_future(self.run(req))
+            self.spawn(self.run(req))
 
     async def run(self, req):
         op = getattr(self, "op_" + req["op"], None)
@@ -324,14 +343,19 @@ class Peer(slixmpp.ClientXMPP):
 
     async def op_mam(self, with_jid=None):
         """Fetches the own archive (with with_jid if given); returns the
-        forwarded messages as XML, oldest first."""
+        forwarded messages as XML, oldest first, with the archive's id, the
+        delay stamp as slixmpp parsed it, and the message's id, sender and
+        body as slixmpp read them."""
         out = []
         kwargs = {"with_jid": JID(with_jid)} if with_jid else {}
         async for msg in self["xep_0313"].iterate(**kwargs):
             fwd = msg["mam_result"]["forwarded"]
-            out.append({"xml": str(fwd["stanza"]),
+            inner = fwd["stanza"]
+            out.append({"xml": str(inner),
                         "id": msg["mam_result"]["id"],
-                        "stamp": fwd["delay"]["stamp"].isoformat()})
+                        "stamp": fwd["delay"]["stamp"].isoformat(),
+                        "msgid": inner["id"], "from": str(inner["from"]),
+                        "body": inner["body"]})
         return out
 
     async def op_block(self, jids):
@@ -349,6 +373,71 @@ class Peer(slixmpp.ClientXMPP):
     async def op_ping(self, to):
         await self["xep_0199"].ping(JID(to), timeout=10)
         return None
+
+    # ---- ops of the messaging extension cases (receipts, chat states,
+    # corrections, markers, carbons): what slixmpp's plugins read ----
+
+    def plugin_view(self, event, msg):
+        """Describes msg as the plugin that fired event reads it, with its
+        own stanza interfaces."""
+        view = {"from": str(msg["from"]), "to": str(msg["to"]),
+                "id": msg["id"], "type": msg["type"]}
+        if event == "receipt_received":
+            view["receipt"] = msg["receipt"]
+        elif event == "chatstate":
+            view["state"] = msg["chat_state"]
+        elif event == "message_correction":
+            view["replace"] = msg["replace"]["id"]
+            view["body"] = msg["body"]
+        elif event == "marker":
+            for name in ("displayed", "received", "acknowledged"):
+                marker = msg.get_plugin(name, check=True)
+                if marker is not None:
+                    view["marker"] = name
+                    view["marker_id"] = marker["id"]
+        elif event in ("carbon_received", "carbon_sent"):
+            inner = msg[event]
+            view["inner"] = {"from": str(inner["from"]),
+                             "to": str(inner["to"]), "id": inner["id"],
+                             "type": inner["type"], "body": inner["body"]}
+        return view
+
+    async def op_watch(self, events):
+        """Starts recording the plugin events named (receipt_received,
+        chatstate, message_correction, marker, carbon_received,
+        carbon_sent), for op_seen."""
+        if not hasattr(self, "seen"):
+            self.seen = {}
+            self.seen_changed = asyncio.Event()
+        for event in events:
+            if event in self.seen:
+                continue
+            self.seen[event] = []
+
+            def record(msg, event=event):
+                self.seen[event].append(self.plugin_view(event, msg))
+                self.seen_changed.set()
+            self.add_event_handler(event, record)
+        return None
+
+    async def op_seen(self, event, count=1, timeout=8.0):
+        """Waits until the watched event fired count times and returns
+        (and forgets) the first count records, oldest first."""
+        loop = asyncio.get_event_loop()
+        deadline = loop.time() + timeout
+        while len(self.seen[event]) < count:
+            self.seen_changed.clear()
+            left = deadline - loop.time()
+            if left <= 0:
+                raise TimeoutError("%s: %d of %d seen: %r" % (
+                    event, len(self.seen[event]), count, self.seen[event]))
+            try:
+                await asyncio.wait_for(self.seen_changed.wait(), left)
+            except asyncio.TimeoutError:
+                pass
+        out = self.seen[event][:count]
+        del self.seen[event][:count]
+        return out
 
 
 def main():
