@@ -78,6 +78,7 @@ type Client struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	hctx   context.Context
+	rctx   context.Context // hctx, for messages given to DeliverRecovered
 
 	lifeMu  sync.Mutex  // serializes Connect and the end
 	started atomic.Bool // Connect succeeded: the goroutines run; set under lifeMu
@@ -134,6 +135,7 @@ func New(addr jid.JID, opts *Options) *Client {
 	}
 	c.ctx, c.cancel = context.WithCancel(context.Background())
 	c.hctx = context.WithValue(c.ctx, handlerKey{}, c)
+	c.rctx = context.WithValue(c.hctx, recoveredKey{}, true)
 	c.table.init()
 	return c
 }

@@ -68,19 +68,28 @@ func (c *Client) run(it item) {
 		c.inHandler.Store(false)
 	default:
 		c.inHandler.Store(true)
-		c.dispatch(it.s)
+		ctx := c.hctx
+		if it.recovered {
+			ctx = c.rctx
+		}
+		c.dispatch(ctx, it.s)
 		c.inHandler.Store(false)
 	}
 }
 
-// dispatch hands s to its observers and its owner.
-func (c *Client) dispatch(s stanza.Stanza) {
+// dispatch hands s to its observers and its owner, with ctx.
+func (c *Client) dispatch(ctx context.Context, s stanza.Stanza) {
 	rs := c.table.load()
 	switch s := s.(type) {
 	case *stanza.Message:
-		handOut(c, "message", rs.msgObservers, &rs.message, s, string(s.Type), s.From, s.Payloads)
+		for _, f := range rs.filters {
+			if !f(ctx, s) {
+				return
+			}
+		}
+		handOut(ctx, c, "message", rs.msgObservers, &rs.message, s, string(s.Type), s.From, s.Payloads)
 	case *stanza.Presence:
-		handOut(c, "presence", rs.presObservers, &rs.presence, s, presenceType(s), s.From, s.Payloads)
+		handOut(ctx, c, "presence", rs.presObservers, &rs.presence, s, presenceType(s), s.From, s.Payloads)
 	case *stanza.IQ:
 		c.serveIQ(rs, s)
 	}
@@ -88,14 +97,14 @@ func (c *Client) dispatch(s stanza.Stanza) {
 
 // handOut runs the observers of s, a stanza of kind (message or
 // presence) and type typ from from with payloads, then its owner.
-func handOut[S stanza.Stanza, H ~func(context.Context, S)](c *Client, kind string, observers []routed[H], owners *claims[H], s S, typ string, from jid.JID, payloads []*stanza.Element) {
+func handOut[S stanza.Stanza, H ~func(context.Context, S)](ctx context.Context, c *Client, kind string, observers []routed[H], owners *claims[H], s S, typ string, from jid.JID, payloads []*stanza.Element) {
 	for _, o := range observers {
 		if o.route.selects(typ, from, payloads) {
-			o.h(c.hctx, s)
+			o.h(ctx, s)
 		}
 	}
 	if h, ok := owners.owner(typ, from, payloads); ok {
-		h(c.hctx, s)
+		h(ctx, s)
 		return
 	}
 	c.opts.Logger.Debug(kind+" not handled", "from", from.String(), "type", typ)

@@ -15,6 +15,8 @@ type item struct {
 	reply *stanza.Element
 	ev    *Event
 	mark  chan struct{} // closed when the dispatcher reaches it
+	// recovered marks a message given to DeliverRecovered.
+	recovered bool
 }
 
 // queue is the FIFO between the reader and the dispatcher, bounded in

@@ -216,6 +216,10 @@ func (c *Client) route(t stream.Transport, e *stanza.Element, size int) error {
 		c.deliver(iq)
 		return nil
 	}
+	if m, ok := s.(*stanza.Message); ok && c.intercepted(m) {
+		c.sm.handled()
+		return nil
+	}
 	// Counted as handled once queued (XEP-0198): the queue is ours.
 	c.queue.push(item{s: s, size: size})
 	c.sm.handled()

@@ -189,6 +189,8 @@ type routes struct {
 	presence      claims[PresenceHandlerFunc]
 	msgObservers  []routed[MessageHandlerFunc]
 	presObservers []routed[PresenceHandlerFunc]
+	intercepts    []routed[func(*stanza.Message) bool]
+	filters       []func(context.Context, *stanza.Message) bool
 	events        []EventHandlerFunc
 }
 
