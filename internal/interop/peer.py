@@ -15,6 +15,7 @@ reads what the Go side sent.
 
 import argparse
 import asyncio
+import datetime as dt
 import json
 import logging
 import sys
@@ -23,10 +24,11 @@ import traceback
 import slixmpp
 from slixmpp import JID
 from slixmpp.exceptions import IqError, IqTimeout
+from slixmpp.plugins import xep_0082
 from slixmpp.plugins.xep_0004 import Form
 from slixmpp.xmlstream import ET
 from slixmpp.xmlstream.handler import Callback
-from slixmpp.xmlstream.matcher import MatchXPath
+from slixmpp.xmlstream.matcher import MatchXPath, StanzaPath
 
 
 def emit(obj):
@@ -294,10 +296,15 @@ class Peer(slixmpp.ClientXMPP):
     async def op_entity_time(self, to):
         iq = await self["xep_0202"].get_entity_time(JID(to))
         t = iq["entity_time"]
-        # Parsing happens here: slixmpp reads the utc and tzo strings with
-        # its own XEP-0082 code and Python's datetime.
-        return {"utc": t["utc"].isoformat(),
-                "tzo": t["tzo"].utcoffset(None).total_seconds()}
+        # Parsing happens here, with slixmpp's own XEP-0082 parse (Python's
+        # strptime, which takes one to six fractional digits). Not with
+        # the stanza's utc and tzo getters: in slixmpp 1.8.3 they fail on
+        # every answer, valid or not (utc appends a second "Z", tzo parses
+        # "00:00:00+hh:mm" as a date).
+        utc = xep_0082.parse(t._get_sub_text("utc"))
+        tzo = xep_0082.parse("2000-01-01T00:00:00" + t._get_sub_text("tzo"))
+        return {"utc": utc.isoformat(),
+                "tzo": tzo.utcoffset().total_seconds()}
 
     async def op_commands(self, to):
         iq = await self["xep_0050"].get_commands(JID(to))
@@ -438,6 +445,56 @@ class Peer(slixmpp.ClientXMPP):
         out = self.seen[event][:count]
         del self.seen[event][:count]
         return out
+
+    # ---- ops of the subscription, disco and caps, IQ service and ad-hoc
+    # command cases: what slixmpp's roster and XEP-0115 code does ----
+
+    async def op_manual_subscriptions(self):
+        """Stops slixmpp from answering subscription requests by itself (by
+        default it approves every request and asks back at once), so that
+        the approve and subscribe ops are its only answers."""
+        self.auto_authorize = None
+        self.auto_subscribe = False
+        return None
+
+    async def op_update_caps(self):
+        """Computes slixmpp's own caps ver from its disco#info, announces
+        it in a new presence and returns it. slixmpp 1.8 does this only
+        from its PEP plugin: until then its presence carries no <c/>."""
+        await self["xep_0115"].update_caps(broadcast=True)
+        return await self["xep_0115"].get_verstring(self.boundjid)
+
+    async def op_wait_caps(self, to, timeout=8.0):
+        """Waits until slixmpp has verified the caps of to's presence (asked
+        node#ver and checked the hash of the answer) and returns the ver;
+        None if it has not within timeout (a mismatch is only logged)."""
+        loop = asyncio.get_event_loop()
+        deadline = loop.time() + timeout
+        while True:
+            ver = await self["xep_0115"].get_verstring(JID(to))
+            if ver or loop.time() >= deadline:
+                return ver
+            await asyncio.sleep(0.05)
+
+    async def op_serve_time(self, offset):
+        """Makes slixmpp answer XEP-0202 time requests with its clock and
+        the UTC offset given in seconds. slixmpp 1.8.3's own handler fails
+        on every request (its tzo setter parses a time of day as a date),
+        so this one writes <tzo/> itself; <utc/> is slixmpp's XEP-0082
+        format_datetime of its clock."""
+        sign = "-" if offset < 0 else "+"
+        tzo = "%s%02d:%02d" % (sign, abs(offset) // 3600,
+                               abs(offset) % 3600 // 60)
+
+        def answer(iq):
+            reply = iq.reply()
+            reply["entity_time"]["utc"] = dt.datetime.now(dt.timezone.utc)
+            reply["entity_time"]._set_sub_text("tzo", tzo)
+            reply.send()
+        self.remove_handler("Entity Time")
+        self.register_handler(Callback(
+            "Entity Time", StanzaPath("iq@type=get/entity_time"), answer))
+        return None
 
 
 def main():
