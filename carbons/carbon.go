@@ -4,15 +4,12 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/xmppkit/xmpp/forward"
 	"github.com/xmppkit/xmpp/stanza"
 )
 
 // NS is the namespace of XEP-0280 Message Carbons.
 const NS = "urn:xmpp:carbons:2"
-
-// NSHints is the namespace of XEP-0334 Message Processing Hints, whose
-// <no-copy/> Private adds.
-const NSHints = "urn:xmpp:hints"
 
 var (
 	// ErrNotCarbon is returned by Unwrap for a message that carries no
@@ -23,8 +20,10 @@ var (
 	// or received by the account: someone else is trying to make us
 	// believe the account sent or received it.
 	ErrSpoofed = errors.New("carbons: spoofed carbon")
-	// ErrMalformed is wrapped by the errors of Parse, ParseForwarded and
-	// Unwrap for payloads that do not follow XEP-0280 or XEP-0297.
+	// ErrMalformed is wrapped by the errors of Parse and Unwrap for
+	// payloads that do not follow XEP-0280 or XEP-0297. When the
+	// <forwarded/> is at fault, the error wraps forward.ErrMalformed too
+	// (and delay.ErrMalformed when its <delay/> is).
 	ErrMalformed = errors.New("carbons: malformed carbon")
 )
 
@@ -83,8 +82,8 @@ type Carbon struct {
 	// Direction says whether the account sent or received Message.
 	Direction Direction
 	// Forwarded holds the copied message (cb.Message) and the optional
-	// delay.
-	Forwarded
+	// XEP-0203 delay (cb.Delay), as package forward decodes them.
+	forward.Forwarded
 }
 
 // Element encodes cb as a <sent/> or <received/> payload in NS. It
@@ -98,7 +97,8 @@ func (cb Carbon) Element() *stanza.Element {
 }
 
 // Parse decodes a <sent/> or <received/> payload in NS. It must hold
-// exactly one <forwarded/> (see ParseForwarded); elements in other
+// exactly one <forwarded/> in forward.NS, which forward.Parse must accept:
+// one jabber:client message and at most one delay. Elements in other
 // namespaces are ignored. Errors wrap ErrMalformed. Parse checks nothing
 // about where the payload came from: use Unwrap for carbons from the
 // network.
@@ -109,7 +109,7 @@ func Parse(e *stanza.Element) (Carbon, error) {
 	}
 	var fwd *stanza.Element
 	for c := range e.Children() {
-		if c.Name.Space != NSForward {
+		if c.Name.Space != forward.NS {
 			continue
 		}
 		if c.Name.Local != "forwarded" || fwd != nil {
@@ -120,9 +120,9 @@ func Parse(e *stanza.Element) (Carbon, error) {
 	if fwd == nil {
 		return Carbon{}, malformed("%s carbon without a forwarded element", d)
 	}
-	f, err := ParseForwarded(fwd)
+	f, err := forward.Parse(fwd)
 	if err != nil {
-		return Carbon{}, err
+		return Carbon{}, fmt.Errorf("%w: %s carbon: %w", ErrMalformed, d, err)
 	}
 	return Carbon{Direction: d, Forwarded: f}, nil
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/xmppkit/xmpp"
 	"github.com/xmppkit/xmpp/carbons"
+	"github.com/xmppkit/xmpp/hints"
 	"github.com/xmppkit/xmpp/jid"
 	"github.com/xmppkit/xmpp/stanza"
 	"github.com/xmppkit/xmpp/xmpptest"
@@ -297,7 +298,7 @@ func TestPrivate(t *testing.T) {
 		t.Fatalf("payloads after Private: %s", m.Element())
 	}
 	if m.Payloads[0].Name != (stanza.Name{Space: carbons.NS, Local: "private"}) ||
-		m.Payloads[1].Name != (stanza.Name{Space: carbons.NSHints, Local: "no-copy"}) {
+		m.Payloads[1].Name != (stanza.Name{Space: hints.NS, Local: string(hints.NoCopy)}) {
 		t.Errorf("payloads %s", m.Element())
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 
 	"github.com/xmppkit/xmpp"
+	"github.com/xmppkit/xmpp/hints"
 	"github.com/xmppkit/xmpp/jid"
 	"github.com/xmppkit/xmpp/stanza"
 )
@@ -129,17 +130,16 @@ func Handle(c *xmpp.Client, h func(ctx context.Context, cb Carbon), opts *Option
 
 // Private marks m as private, so that the servers on the way copy it to
 // none of the sender's or the recipient's other resources: it adds a
-// <private/> element in NS and the XEP-0334 <no-copy/> hint, which
-// XEP-0280 section 10 requires together. Either is added only if m lacks
-// it. A private message sent to a bare JID may still reach every resource
-// of the recipient through ordinary delivery (RFC 6121).
+// <private/> element in NS and the XEP-0334 <no-copy/> hint (with
+// hints.Add), which XEP-0280 section 10 requires together. Either is
+// added only if m lacks it. A private message sent to a bare JID may
+// still reach every resource of the recipient through ordinary delivery
+// (RFC 6121).
 func Private(m *stanza.Message) {
 	if !hasPayload(m, NS, "private") {
 		m.Payloads = append(m.Payloads, stanza.NewElement(NS, "private"))
 	}
-	if !hasPayload(m, NSHints, "no-copy") {
-		m.Payloads = append(m.Payloads, stanza.NewElement(NSHints, "no-copy"))
-	}
+	hints.Add(m, hints.NoCopy)
 }
 
 // IsPrivate reports whether m carries the <private/> element of NS.

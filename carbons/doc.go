@@ -2,7 +2,8 @@
 // copies, sent by the account's own server, of the messages the account's
 // other resources send and receive, so that every device of a user shows
 // the whole conversation. The copies are wrapped with XEP-0297 Stanza
-// Forwarding (urn:xmpp:forward:0), which this package decodes too.
+// Forwarding (urn:xmpp:forward:0), which package forward decodes, with an
+// optional XEP-0203 delay, which package delay decodes.
 //
 // Enable asks the server to send carbons to this resource, Disable stops
 // them. Handle claims the carbons that arrive and passes the valid ones to
@@ -32,6 +33,6 @@
 // forgotten them, and the application must call Enable again, from a
 // Client.HandleEvent handler (a resumed session keeps them). Forwarded
 // presence and IQ stanzas, which XEP-0297 allows but carbons never carry,
-// are refused by ParseForwarded. The XEP-0203 delay's reason text is
-// ignored. The older urn:xmpp:carbons:1 namespace is not supported.
+// are refused by forward.Parse. The older urn:xmpp:carbons:1 namespace is
+// not supported.
 package carbons

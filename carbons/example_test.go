@@ -7,6 +7,7 @@ import (
 
 	"github.com/xmppkit/xmpp"
 	"github.com/xmppkit/xmpp/carbons"
+	"github.com/xmppkit/xmpp/forward"
 	"github.com/xmppkit/xmpp/jid"
 	"github.com/xmppkit/xmpp/stanza"
 	"github.com/xmppkit/xmpp/xmpptest"
@@ -53,7 +54,7 @@ func ExampleHandle() {
 	carbon := func(from jid.JID, dir carbons.Direction, body string, mfrom, mto string) *stanza.Element {
 		m := stanza.NewMessage(stanza.MessageChat, jid.MustParse(mto), body)
 		m.From = jid.MustParse(mfrom)
-		cb := carbons.Carbon{Direction: dir, Forwarded: carbons.Forwarded{Message: m}}
+		cb := carbons.Carbon{Direction: dir, Forwarded: forward.Forwarded{Message: m}}
 		w := &stanza.Message{Header: stanza.Header{From: from, To: alice.JID()}, Type: stanza.MessageChat,
 			Payloads: []*stanza.Element{cb.Element()}}
 		return w.Element()

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/xmppkit/xmpp/carbons"
+	"github.com/xmppkit/xmpp/delay"
+	"github.com/xmppkit/xmpp/forward"
 	"github.com/xmppkit/xmpp/jid"
 	"github.com/xmppkit/xmpp/stanza"
 )
@@ -75,7 +77,8 @@ func TestParseXEPExamples(t *testing.T) {
 		t.Errorf("sent example: %v %+v", cb.Direction, cb.Message)
 	}
 
-	f, err := carbons.ParseForwarded(mustElement(t, xepForwarded))
+	// The XEP-0297 example, as a carbon: the delay comes through.
+	f, err := carbons.Parse(mustElement(t, `<received xmlns='urn:xmpp:carbons:2'>`+xepForwarded+`</received>`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,26 +88,27 @@ func TestParseXEPExamples(t *testing.T) {
 	}
 }
 
-// TestRoundTrip encodes carbons and decodes them again.
+// TestRoundTrip encodes carbons and decodes them again. Stamps are
+// written to the millisecond.
 func TestRoundTrip(t *testing.T) {
 	m := stanza.NewMessage(stanza.MessageChat, jid.MustParse("bob@localhost"), "hi")
 	m.From = jid.MustParse("alice@localhost/phone")
 	for _, cb := range []carbons.Carbon{
-		{Direction: carbons.Sent, Forwarded: carbons.Forwarded{Message: m}},
-		{Direction: carbons.Received, Forwarded: carbons.Forwarded{Message: m, Delay: carbons.Delay{
-			Stamp: time.Date(2024, 1, 2, 3, 4, 5, 6, time.FixedZone("x", 3600)), From: jid.MustParse("localhost")}}},
+		{Direction: carbons.Sent, Forwarded: forward.Forwarded{Message: m}},
+		{Direction: carbons.Received, Forwarded: forward.Forwarded{Message: m, Delay: delay.Delay{
+			Stamp: time.Date(2024, 1, 2, 3, 4, 5, 6007008, time.FixedZone("x", 3600)), From: jid.MustParse("localhost")}}},
 	} {
 		e := cb.Element()
 		again, err := carbons.Parse(e)
 		if err != nil {
 			t.Fatalf("Parse(%s): %v", e, err)
 		}
-		if again.Direction != cb.Direction || !again.Delay.Stamp.Equal(cb.Delay.Stamp) || again.Delay.From != cb.Delay.From ||
+		if again.Direction != cb.Direction || !again.Delay.Stamp.Equal(cb.Delay.Stamp.Truncate(time.Millisecond)) || again.Delay.From != cb.Delay.From ||
 			!again.Message.Element().Equal(m.Element()) {
 			t.Errorf("%s decodes to %+v", e, again)
 		}
 	}
-	if e := (carbons.Carbon{Forwarded: carbons.Forwarded{Message: m}}).Element(); e != nil {
+	if e := (carbons.Carbon{Forwarded: forward.Forwarded{Message: m}}).Element(); e != nil {
 		t.Errorf("carbon without direction encodes to %s", e)
 	}
 	if got := carbons.Direction(7).String(); got != "Direction(7)" {
@@ -112,7 +116,7 @@ func TestRoundTrip(t *testing.T) {
 	}
 }
 
-// TestParseErrors feeds Parse and ParseForwarded what they must refuse.
+// TestParseErrors feeds Parse what it must refuse.
 func TestParseErrors(t *testing.T) {
 	const msg = `<message xmlns='jabber:client' from='a@b/c' to='d@e'/>`
 	for _, tc := range []struct{ name, xml string }{
@@ -145,8 +149,14 @@ func TestParseErrors(t *testing.T) {
 	if _, err := carbons.Parse(nil); !errors.Is(err, carbons.ErrMalformed) {
 		t.Errorf("Parse(nil) = %v", err)
 	}
-	if _, err := carbons.ParseForwarded(mustElement(t, `<forwarded xmlns='urn:xmpp:forward:1'/>`)); !errors.Is(err, carbons.ErrMalformed) {
-		t.Errorf("ParseForwarded of the wrong namespace = %v", err)
+	if _, err := carbons.Parse(mustElement(t, `<sent xmlns='urn:xmpp:carbons:2'><forwarded xmlns='urn:xmpp:forward:1'>`+msg+`</forwarded></sent>`)); !errors.Is(err, carbons.ErrMalformed) {
+		t.Errorf("Parse of a forwarded in the wrong namespace = %v", err)
+	}
+	// Errors about the forwarded element and its delay wrap those of the
+	// packages that decode them.
+	_, err := carbons.Parse(mustElement(t, `<sent xmlns='urn:xmpp:carbons:2'><forwarded xmlns='urn:xmpp:forward:0'><delay xmlns='urn:xmpp:delay' stamp='yesterday'/>`+msg+`</forwarded></sent>`))
+	if !errors.Is(err, carbons.ErrMalformed) || !errors.Is(err, forward.ErrMalformed) || !errors.Is(err, delay.ErrMalformed) {
+		t.Errorf("Parse with a bad delay = %v; want carbons, forward and delay ErrMalformed", err)
 	}
 	// Elements of other namespaces are ignored, for future extensions.
 	cb, err := carbons.Parse(mustElement(t, `<sent xmlns='urn:xmpp:carbons:2'><x xmlns='urn:x'/><forwarded xmlns='urn:xmpp:forward:0'><y xmlns='urn:y'/>`+msg+`</forwarded></sent>`))

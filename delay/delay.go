@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/xmppkit/xmpp/internal/datetime"
 	"github.com/xmppkit/xmpp/jid"
 	"github.com/xmppkit/xmpp/stanza"
 )
@@ -20,7 +21,8 @@ var ErrMalformed = errors.New("delay: malformed delay")
 // sent, and by whom it was delayed. The zero Delay means there is none.
 type Delay struct {
 	// Stamp is when the stanza was originally sent. Parse returns it in
-	// UTC; Element writes it in UTC, as XEP-0203 requires.
+	// UTC with up to nanosecond precision; Element writes it in UTC, as
+	// XEP-0203 requires, to the millisecond.
 	Stamp time.Time
 	// From is the entity that sent or delayed the stanza (a server, a
 	// chat room), or zero if the delay does not say.
@@ -32,13 +34,15 @@ type Delay struct {
 // IsZero reports whether d is the zero Delay, that is no <delay/>.
 func (d Delay) IsZero() bool { return d.Stamp.IsZero() && d.From.IsZero() && d.Reason == "" }
 
-// Element encodes d as a <delay/> element in NS, its stamp in UTC with as
-// many fractional digits as needed. The zero Delay encodes as nil.
+// Element encodes d as a <delay/> element in NS, its stamp an XEP-0082
+// DateTime in UTC with exactly three fractional digits (milliseconds,
+// finer precision truncated: some peers fail on more than six digits;
+// see internal/datetime). The zero Delay encodes as nil.
 func (d Delay) Element() *stanza.Element {
 	if d.IsZero() {
 		return nil
 	}
-	e := stanza.NewElement(NS, "delay", stanza.A("stamp", formatStamp(d.Stamp)))
+	e := stanza.NewElement(NS, "delay", stanza.A("stamp", datetime.FormatDateTime(d.Stamp)))
 	if !d.From.IsZero() {
 		e.SetAttr("from", d.From.String())
 	}
@@ -48,10 +52,12 @@ func (d Delay) Element() *stanza.Element {
 	return e
 }
 
-// Parse decodes a <delay/> element in NS. The stamp attribute is
-// required and must be an XEP-0082 DateTime (CCYY-MM-DDThh:mm:ss[.s+]
-// followed by Z or a ±hh:mm offset of at most 14 hours) whose year, once
-// converted to UTC, is between 0000 and 9999; Stamp holds it in UTC.
+// Parse decodes a <delay/> element in NS; it is the module's only parser
+// of the element (carbons, mam and forward use it). The stamp attribute
+// is required and must be an XEP-0082 DateTime (CCYY-MM-DDThh:mm:ss[.s+]
+// followed by Z or a ±hh:mm offset of at most 14 hours; fractions of any
+// length, nanoseconds kept) whose year, once converted to UTC, is between
+// 0000 and 9999; Stamp holds it in UTC.
 // The from attribute, if present, must be a JID. The text content, with
 // surrounding white space trimmed, is the Reason; a child element is an
 // error. Errors wrap ErrMalformed.
@@ -63,7 +69,7 @@ func Parse(e *stanza.Element) (Delay, error) {
 	if !ok {
 		return Delay{}, fmt.Errorf("%w: no stamp", ErrMalformed)
 	}
-	t, err := parseStamp(raw)
+	t, err := datetime.ParseDateTime(raw)
 	if err != nil {
 		return Delay{}, fmt.Errorf("%w: stamp: %w", ErrMalformed, err)
 	}

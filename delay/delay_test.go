@@ -91,13 +91,28 @@ func TestElement(t *testing.T) {
 	}
 	paris := time.FixedZone("CET", 3600)
 	d := delay.Delay{Stamp: time.Date(2024, 2, 29, 12, 0, 0, 120e6, paris), From: jid.MustParse("localhost"), Reason: "Offline Storage"}
-	want := `<delay xmlns='urn:xmpp:delay' stamp='2024-02-29T11:00:00.12Z' from='localhost'>Offline Storage</delay>`
+	want := `<delay xmlns='urn:xmpp:delay' stamp='2024-02-29T11:00:00.120Z' from='localhost'>Offline Storage</delay>`
 	if got := d.Element().String(); got != want {
 		t.Errorf("Element = %s\nwant      %s", got, want)
 	}
 	again, err := delay.Parse(d.Element())
 	if err != nil || !again.Stamp.Equal(d.Stamp) || again.From != d.From || again.Reason != d.Reason {
 		t.Errorf("round trip = %+v, %v", again, err)
+	}
+	// Milliseconds are written, finer precision is truncated, whatever
+	// precision was read.
+	for in, want := range map[string]string{
+		"2002-09-10T23:08:25Z":                 "2002-09-10T23:08:25.000Z",
+		"2026-12-05T17:11:28.557804Z":          "2026-12-05T17:11:28.557Z",
+		"2002-09-10T23:08:25.1239999999+01:00": "2002-09-10T22:08:25.123Z",
+	} {
+		d, err := delay.Parse(stanza.NewElement(delay.NS, "delay", stanza.A("stamp", in)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := d.Element().Attr("stamp"); got != want {
+			t.Errorf("%s written as %s; want %s", in, got, want)
+		}
 	}
 }
 

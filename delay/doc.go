@@ -3,11 +3,15 @@
 // delivers late, saying when the stanza was originally sent, who delayed
 // it and, optionally, why. Servers add it to offline messages and to the
 // last presence of a contact; chat rooms add it to the history they send
-// to a new occupant; XEP-0297 forwarding (carbons, archives) carries one
-// beside the forwarded stanza.
+// to a new occupant; XEP-0297 forwarding (package forward, for carbons
+// and archives) carries one beside the forwarded stanza.
 //
 // Parse and Delay.Element decode and encode the element; Get finds the
-// delay of a received message or presence.
+// delay of a received message or presence. Parse is the module's only
+// parser of the element, and reads the stamp with the module's only
+// XEP-0082 parser (internal/datetime): any number of fractional digits
+// are read, and Element writes exactly three, milliseconds, which every
+// peer reads (Python's datetime fails on more than six).
 //
 // # Trust
 //

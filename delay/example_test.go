@@ -23,9 +23,9 @@ func ExampleGet() {
 		log.Fatal(err)
 	}
 	if d, ok := delay.Get(m); ok {
-		fmt.Printf("sent %s, delayed by %s: %s\n", d.Stamp.Format(time.RFC3339), d.From, d.Reason)
+		fmt.Printf("sent %s, delayed by %s: %s\n", d.Stamp, d.From, d.Reason)
 	}
-	// Output: sent 2002-09-10T21:08:25Z, delayed by capulet.com: Offline Storage
+	// Output: sent 2002-09-10 21:08:25 +0000 UTC, delayed by capulet.com: Offline Storage
 }
 
 // A bot that relays a message later says when it was first received.
@@ -34,5 +34,5 @@ func ExampleDelay_Element() {
 	d := delay.Delay{Stamp: time.Date(2024, 2, 29, 12, 30, 0, 0, time.UTC), From: jid.MustParse("relay.example")}
 	m.Payloads = append(m.Payloads, d.Element())
 	fmt.Println(m.Payloads[0])
-	// Output: <delay xmlns='urn:xmpp:delay' stamp='2024-02-29T12:30:00Z' from='relay.example'/>
+	// Output: <delay xmlns='urn:xmpp:delay' stamp='2024-02-29T12:30:00.000Z' from='relay.example'/>
 }

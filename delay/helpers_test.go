@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/xmppkit/xmpp"
+	"github.com/xmppkit/xmpp/internal/datetime"
 	"github.com/xmppkit/xmpp/internal/testkit"
 	"github.com/xmppkit/xmpp/stanza"
 	"github.com/xmppkit/xmpp/xmpptest"
@@ -35,10 +36,10 @@ func mustMessage(t testing.TB, s string) *stanza.Message {
 	return testkit.MustMessage(t, s)
 }
 
-// parseTime parses an RFC 3339 time or fails t.
+// parseTime parses an XEP-0082 DateTime or fails t.
 func parseTime(t testing.TB, s string) time.Time {
 	t.Helper()
-	v, err := time.Parse(time.RFC3339Nano, s)
+	v, err := datetime.ParseDateTime(s)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package entitytime_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/xmppkit/xmpp/entitytime"
 	"github.com/xmppkit/xmpp/stanza"
@@ -9,7 +10,8 @@ import (
 
 // FuzzParse feeds Parse arbitrary tzo and utc values and whole payloads.
 // It checks that Parse never panics and that what it accepts encodes to a
-// payload that decodes to the same instant in the same offset.
+// payload that decodes to the same instant, truncated to milliseconds, in
+// the same offset.
 func FuzzParse(f *testing.F) {
 	f.Add("-06:00", "2006-12-19T17:58:35Z", "")
 	f.Add("Z", "1969-07-21T02:56:15Z", "")
@@ -32,7 +34,7 @@ func FuzzParse(f *testing.F) {
 		again, err := entitytime.Parse(entitytime.Element(got))
 		_, off1 := got.Zone()
 		_, off2 := again.Zone()
-		if err != nil || !again.Equal(got) || off1 != off2 {
+		if err != nil || !again.Equal(got.Truncate(time.Millisecond)) || off1 != off2 {
 			t.Fatalf("%v encodes to %s, which decodes to %v, %v", got, entitytime.Element(got), again, err)
 		}
 		if got.Year() < -1 || got.UTC().Year() > 9999 {

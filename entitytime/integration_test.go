@@ -35,7 +35,7 @@ func TestServers(t *testing.T) {
 				t.Errorf("server time %v, not between %v and %v", got, before, after)
 			}
 			name, off := got.Zone()
-			t.Logf("%s: %s (zone %q, offset %d)", tg.Name(), got.Format(time.RFC3339Nano), name, off)
+			t.Logf("%s: %v (zone %q, offset %d)", tg.Name(), got, name, off)
 		})
 
 		t.Run("client", func(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/xmppkit/xmpp/internal/datetime"
 	"github.com/xmppkit/xmpp/stanza"
 )
 
@@ -15,35 +16,23 @@ const NS = "urn:xmpp:time"
 // not a valid urn:xmpp:time result.
 var ErrMalformed = errors.New("entitytime: malformed time")
 
-// maxOffset is the largest UTC offset XML Schema allows (14:00), the
-// bound of every real time zone.
-const maxOffset = 14 * 60 * 60
-
 // Element encodes t as the <time/> payload of a result: <tzo/> from t's
-// zone offset at t, and <utc/> as an XEP-0082 DateTime in UTC with as many
-// fractional digits as t needs (none for whole seconds). An offset that is
-// not whole minutes is truncated to minutes; one beyond ±14:00, which no
-// real time zone has, is sent as +00:00.
+// zone offset at t, as ±hh:mm, and <utc/> as an XEP-0082 DateTime in UTC
+// with exactly three fractional digits (milliseconds, finer precision
+// truncated), as the module writes every timestamp (see
+// internal/datetime). An offset that is not whole minutes is truncated to
+// minutes; one beyond ±14:00, which no real time zone has, is sent as
+// +00:00.
 func Element(t time.Time) *stanza.Element {
 	_, off := t.Zone()
 	off -= off % 60
-	if off > maxOffset || off < -maxOffset {
+	if off > datetime.MaxOffset || off < -datetime.MaxOffset {
 		off = 0
 	}
 	e := stanza.NewElement(NS, "time")
-	e.AddChild(stanza.NewElement(NS, "tzo").AddText(formatTZO(off)))
-	e.AddChild(stanza.NewElement(NS, "utc").AddText(t.UTC().Format("2006-01-02T15:04:05.999999999Z")))
+	e.AddChild(stanza.NewElement(NS, "tzo").AddText(datetime.FormatTZD(off)))
+	e.AddChild(stanza.NewElement(NS, "utc").AddText(datetime.FormatDateTime(t)))
 	return e
-}
-
-// formatTZO writes an offset in seconds, a whole number of minutes, as
-// ±hh:mm.
-func formatTZO(off int) string {
-	sign := '+'
-	if off < 0 {
-		sign, off = '-', -off
-	}
-	return fmt.Sprintf("%c%02d:%02d", sign, off/3600, off/60%60)
 }
 
 // Parse decodes the <time/> payload of an Entity Time result into the
@@ -94,7 +83,7 @@ func Parse(e *stanza.Element) (time.Time, error) {
 	if utc == nil {
 		return time.Time{}, fmt.Errorf("%w: missing <utc/>", ErrMalformed)
 	}
-	off, err := parseTZO(tzo.Text())
+	off, err := datetime.ParseTZD(tzo.Text())
 	if err != nil {
 		return time.Time{}, fmt.Errorf("%w: tzo: %w", ErrMalformed, err)
 	}
@@ -104,7 +93,7 @@ func Parse(e *stanza.Element) (time.Time, error) {
 	}
 	name := "UTC"
 	if off != 0 {
-		name = formatTZO(off)
+		name = datetime.FormatTZD(off)
 	}
 	return t.In(time.FixedZone(name, off)), nil
 }

@@ -118,6 +118,13 @@ func TestValidate(t *testing.T) {
 		{"dateTime without zone", "stamp", []string{"2003-10-06T11:22:00"}, nil},
 		{"dateTime with fraction", "stamp", []string{"2003-10-06T11:22:00.123Z"}, nil},
 		{"not a dateTime", "stamp", []string{"2003-10-06"}, form.ErrBadValue},
+		{"dateTime with white space", "stamp", []string{" 2003-10-06T11:22:00.123456789+14:00\n"}, nil},
+		// What Go's RFC 3339 parser took and XEP-0082 forbids.
+		{"dateTime with a comma", "stamp", []string{"2003-10-06T11:22:00,5Z"}, form.ErrBadValue},
+		{"dateTime with a one-digit hour", "stamp", []string{"2003-10-06T1:22:00Z"}, form.ErrBadValue},
+		{"dateTime offset beyond 14 hours", "stamp", []string{"2003-10-06T11:22:00+20:00"}, form.ErrBadValue},
+		{"dateTime year 10000 in UTC", "stamp", []string{"9999-12-31T23:00:00-02:00"}, form.ErrBadValue},
+		{"dateTime February 30th", "stamp", []string{"2003-02-30T11:22:00"}, form.ErrBadValue},
 		{"regex is not enforced", "ssn", []string{"abc"}, nil},
 		{"unknown datatype is a string", "date", []string{"whenever"}, nil},
 		{"integer-or-max max", "max_items", []string{"max"}, nil},

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/xmppkit/xmpp/internal/datetime"
 	"github.com/xmppkit/xmpp/stanza"
 )
 
@@ -41,7 +42,9 @@ const (
 // positive and negative variants) and XEP-0060's pubsub:integer-or-max,
 // MethodRange for integers and xs:dateTime, MethodOpen, and the list range. Any other datatype is taken
 // as xs:string, which accepts everything, as XEP-0122 requires of a
-// datatype one does not know.
+// datatype one does not know. An xs:dateTime is read as an XEP-0082
+// DateTime whose time zone may be missing (then UTC), by the module's one
+// timestamp parser (internal/datetime).
 type Validation struct {
 	// Datatype is the datatype attribute, "xs:integer" for example; ""
 	// means the default, xs:string.
@@ -250,17 +253,17 @@ func parseInteger(s string) (*big.Int, bool) {
 	return n, ok
 }
 
-// parseDateTime parses the xs:dateTime lexical form (as XEP-0082 profiles
-// it): date, 'T', time with optional fraction, optional time zone. A time
-// without zone is taken as UTC.
+// parseDateTime parses an xs:dateTime value as XEP-0082 profiles it
+// (CCYY-MM-DDThh:mm:ss[.sss][TZD]), with surrounding XML white space
+// trimmed (the datatype's whitespace facet). It reads it with
+// datetime.ParseDateTimeLenient, the module's DateTime parser with the
+// one leniency xs:dateTime needs: a time without zone is taken as UTC.
+// What XEP-0082 forbids is refused: a comma before the fraction, a
+// one-digit hour, an offset beyond ±14:00, a year outside 0000–9999 once
+// in UTC.
 func parseDateTime(s string) (time.Time, bool) {
-	s = trimXMLSpace(s)
-	for _, layout := range [...]string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t, true
-		}
-	}
-	return time.Time{}, false
+	t, err := datetime.ParseDateTimeLenient(trimXMLSpace(s))
+	return t, err == nil
 }
 
 // parseBool parses the xs:boolean lexical form of XEP-0004 boolean fields.

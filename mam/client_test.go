@@ -124,11 +124,15 @@ func TestFetchFilters(t *testing.T) {
 		{"with", mam.Query{With: jid.MustParse("carol@localhost")}, wantIDs(2, 5, 8, 11),
 			`<x xmlns='jabber:x:data' type='submit'><field var='FORM_TYPE' type='hidden'><value>urn:xmpp:mam:2</value></field><field var='with'><value>carol@localhost</value></field></x>`},
 		{"start and end", mam.Query{Start: base.Add(3 * time.Minute), End: base.Add(5*time.Minute + 500*time.Millisecond)}, wantIDs(3, 4, 5),
-			`<x xmlns='jabber:x:data' type='submit'><field var='FORM_TYPE' type='hidden'><value>urn:xmpp:mam:2</value></field><field var='start'><value>2024-03-01T12:03:00Z</value></field><field var='end'><value>2024-03-01T12:05:00.5Z</value></field></x>`},
+			`<x xmlns='jabber:x:data' type='submit'><field var='FORM_TYPE' type='hidden'><value>urn:xmpp:mam:2</value></field><field var='start'><value>2024-03-01T12:03:00.000Z</value></field><field var='end'><value>2024-03-01T12:05:00.500Z</value></field></x>`},
+		// Timestamps are sent to the millisecond: finer is truncated, so
+		// the message archived at 12:03:00 exactly is selected.
+		{"start to the millisecond", mam.Query{Start: base.Add(3*time.Minute + 999*time.Microsecond)}, wantIDs(3, 4, 5, 6, 7, 8, 9, 10, 11),
+			`<x xmlns='jabber:x:data' type='submit'><field var='FORM_TYPE' type='hidden'><value>urn:xmpp:mam:2</value></field><field var='start'><value>2024-03-01T12:03:00.000Z</value></field></x>`},
 		{"ids", mam.Query{IDs: []string{"id-007", "id-001"}}, wantIDs(1, 7),
 			`<x xmlns='jabber:x:data' type='submit'><field var='FORM_TYPE' type='hidden'><value>urn:xmpp:mam:2</value></field><field var='ids'><value>id-007</value><value>id-001</value></field></x>`},
 		{"with and start", mam.Query{With: jid.MustParse("bob@localhost"), Start: base.Add(9 * time.Minute).In(time.FixedZone("x", 3600))}, wantIDs(9, 10),
-			`<x xmlns='jabber:x:data' type='submit'><field var='FORM_TYPE' type='hidden'><value>urn:xmpp:mam:2</value></field><field var='with'><value>bob@localhost</value></field><field var='start'><value>2024-03-01T12:09:00Z</value></field></x>`},
+			`<x xmlns='jabber:x:data' type='submit'><field var='FORM_TYPE' type='hidden'><value>urn:xmpp:mam:2</value></field><field var='with'><value>bob@localhost</value></field><field var='start'><value>2024-03-01T12:09:00.000Z</value></field></x>`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p, err := m.Fetch(ctx, jid.JID{}, tc.q)

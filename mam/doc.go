@@ -3,7 +3,7 @@
 // server keeps of its messages, or a room's archive, page by page with
 // XEP-0059 Result Set Management (package rsm). Archived messages come
 // wrapped in XEP-0297 forwarded elements dated by XEP-0203 delays, which
-// this package decodes too.
+// packages forward and delay decode.
 //
 // New attaches a Client to an xmpp.Client; Fetch returns one page of a
 // Query (filters: With, Start, End, IDs; paging: Max, After, Before,

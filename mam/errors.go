@@ -7,7 +7,8 @@ import (
 	"github.com/xmppkit/xmpp/stanza"
 )
 
-// Namespaces that MAM results use.
+// Namespaces of MAM. Each archived message is wrapped in an XEP-0297
+// <forwarded/> (forward.NS) and dated by an XEP-0203 <delay/> (delay.NS).
 const (
 	// NS is the namespace of XEP-0313 Message Archive Management, version 2.
 	NS = "urn:xmpp:mam:2"
@@ -15,12 +16,6 @@ const (
 	// 'ids', 'before-id' and 'after-id' query fields, flipped pages and
 	// metadata (XEP-0313 section 4.1).
 	NSExtended = "urn:xmpp:mam:2#extended"
-	// NSForward is the namespace of XEP-0297 Stanza Forwarding, which
-	// wraps each archived message.
-	NSForward = "urn:xmpp:forward:0"
-	// NSDelay is the namespace of XEP-0203 Delayed Delivery, which dates
-	// each archived message.
-	NSDelay = "urn:xmpp:delay"
 )
 
 var (

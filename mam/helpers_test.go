@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/xmppkit/xmpp"
+	"github.com/xmppkit/xmpp/internal/datetime"
 	"github.com/xmppkit/xmpp/jid"
 	"github.com/xmppkit/xmpp/mam"
 	"github.com/xmppkit/xmpp/rsm"
@@ -198,9 +199,9 @@ func (a *fakeArchive) match(q *stanza.Element) ([]archived, error) {
 			case "with":
 				with, err = jid.Parse(v)
 			case "start":
-				start, err = time.Parse(time.RFC3339Nano, v)
+				start, err = datetime.ParseDateTime(v)
 			case "end":
-				end, err = time.Parse(time.RFC3339Nano, v)
+				end, err = datetime.ParseDateTime(v)
 			case "ids":
 				if !a.ignoreIDs {
 					for val := range f.Children() {

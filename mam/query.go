@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/xmppkit/xmpp/form"
+	"github.com/xmppkit/xmpp/internal/datetime"
 	"github.com/xmppkit/xmpp/jid"
 	"github.com/xmppkit/xmpp/rsm"
 	"github.com/xmppkit/xmpp/stanza"
@@ -25,7 +26,11 @@ type Query struct {
 	// all.
 	With jid.JID
 	// Start and End keep only the messages archived at or after Start
-	// and at or before End; zero leaves that side open.
+	// and at or before End; zero leaves that side open. They are sent as
+	// XEP-0082 DateTimes in UTC to the millisecond, like every timestamp
+	// the module writes, so finer precision is truncated: a Start taken
+	// from the microsecond stamp of a result (ejabberd's) also selects
+	// what the archive received earlier in the same millisecond.
 	Start, End time.Time
 	// IDs keeps only the messages with these archive UIDs. It needs an
 	// archive that advertises urn:xmpp:mam:2#extended (see
@@ -95,10 +100,10 @@ func queryForm(q Query) *stanza.Element {
 		set("with", q.With.String())
 	}
 	if !q.Start.IsZero() {
-		set("start", q.Start.UTC().Format(stampLayout))
+		set("start", datetime.FormatDateTime(q.Start))
 	}
 	if !q.End.IsZero() {
-		set("end", q.End.UTC().Format(stampLayout))
+		set("end", datetime.FormatDateTime(q.End))
 	}
 	if len(q.IDs) > 0 {
 		set("ids", q.IDs...)
