@@ -61,7 +61,11 @@ func TestSlowHandlerBackPressure(t *testing.T) {
 					}
 					got <- m.Body()
 				})
-				c.HandleEvent(func(context.Context, Event) { events.Add(1) })
+				c.HandleEvent(func(_ context.Context, ev Event) {
+					if ev.Kind != EventConnected {
+						events.Add(1)
+					}
+				})
 			})
 			bob := jid.MustParse("bob@localhost/x")
 			for _, e := range numbered(bob, c.JID(), n) {

@@ -58,6 +58,9 @@ func (p *chaosPeer) waitUp(ctx context.Context) {
 }
 
 func (p *chaosPeer) onEvent(ev Event) {
+	if ev.Kind == EventConnected {
+		return
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.events = append(p.events, ev.Kind)
@@ -173,7 +176,11 @@ func runChaos(t *testing.T, srv *server, perSide int) {
 			ReconnectMin: 5 * time.Millisecond,
 			ReconnectMax: 200 * time.Millisecond,
 		}, func(c *Client) {
-			c.HandleEvent(func(_ context.Context, ev Event) { p.onEvent(ev) })
+			c.HandleEvent(func(_ context.Context, ev Event) {
+				if ev.Kind != EventConnected {
+					p.onEvent(ev)
+				}
+			})
 			c.HandleMessage(Route{}, func(ctx context.Context, m *stanza.Message) {
 				n, ok := chaosNumber(m.Body(), from)
 				if !ok {
@@ -440,7 +447,13 @@ func TestIntegrationHalfOpen(t *testing.T) {
 			PingInterval: 300 * time.Millisecond,
 			PingTimeout:  300 * time.Millisecond,
 			ReconnectMin: 10 * time.Millisecond,
-		}, func(c *Client) { c.HandleEvent(func(_ context.Context, ev Event) { events <- ev }) })
+		}, func(c *Client) {
+			c.HandleEvent(func(_ context.Context, ev Event) {
+				if ev.Kind != EventConnected {
+					events <- ev
+				}
+			})
+		})
 		got := make(chan string, 4)
 		bob := mustLogin(t, srv, 1, nil, func(c *Client) {
 			c.HandleMessage(Route{}, func(ctx context.Context, m *stanza.Message) { got <- m.Body() })

@@ -239,6 +239,7 @@ func (c *Client) connectFirst(ctx context.Context) (*stream.Session, error) {
 	c.opts.PreAuth = nil // the first connection only
 	c.use(sess)
 	c.enableSM(sess)
+	c.queue.push(item{ev: &Event{Kind: EventConnected}})
 	go c.runLoop(sess.Transport)
 	go c.dispatchLoop()
 	go c.keepaliveLoop()

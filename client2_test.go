@@ -203,6 +203,9 @@ func TestPreAuthFirstConnectionOnly(t *testing.T) {
 		o.PreAuth = func(context.Context, stream.Transport, *stanza.Element) error { calls.Add(1); return nil }
 	}, func(c *Client) {
 		c.HandleEvent(func(_ context.Context, ev Event) {
+			if ev.Kind == EventConnected {
+				return
+			}
 			if ev.Kind == EventResumed {
 				resumed <- struct{}{}
 			}

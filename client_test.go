@@ -464,6 +464,9 @@ func TestCut(t *testing.T) {
 		resumed := make(chan struct{}, 1)
 		alice := connectTest(t, srv, 0, nil, func(c *Client) {
 			c.HandleEvent(func(_ context.Context, ev Event) {
+				if ev.Kind == EventConnected {
+					return
+				}
 				if ev.Kind == EventResumed {
 					resumed <- struct{}{}
 				}

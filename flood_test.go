@@ -295,6 +295,9 @@ type eventLog struct {
 
 // handle is an EventHandlerFunc.
 func (l *eventLog) handle(_ context.Context, ev Event) {
+	if ev.Kind == EventConnected {
+		return
+	}
 	l.mu.Lock()
 	l.events = append(l.events, fmt.Sprintf("%v (%v)", ev.Kind, ev.Err))
 	l.mu.Unlock()

@@ -192,6 +192,9 @@ func TestCallbacksMayCallClient(t *testing.T) {
 	results := make(chan error, 4)
 	c := connectTest(t, srv, 0, nil, func(c *Client) {
 		c.HandleEvent(func(ctx context.Context, ev Event) {
+			if ev.Kind == EventConnected {
+				return
+			}
 			switch ev.Kind {
 			case EventDisconnected:
 				// Waits for the new connection.
@@ -424,5 +427,45 @@ func TestConnectionState(t *testing.T) {
 	c.Close()
 	if c.ConnectionState().Connected {
 		t.Error("connected after Close")
+	}
+}
+
+// TestEventConnected: the first session brings one EventConnected,
+// before any stanza; a resumption or a new session brings none.
+func TestEventConnected(t *testing.T) {
+	srv := xmpptest.StartServer(t, &xmpptest.ServerOptions{StreamManagement: true})
+	seq := make(chan string, 20)
+	alice := connectTest(t, srv, 0, func(o *Options) { o.ReconnectMin = time.Millisecond }, func(c *Client) {
+		c.HandleEvent(func(_ context.Context, ev Event) { seq <- ev.Kind.String() })
+		c.HandleMessage(Route{}, func(_ context.Context, m *stanza.Message) { seq <- "message " + m.Body() })
+	})
+	bob := dialTest(t, srv, 1, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	send := func(body string) {
+		if err := bob.Send(ctx, stanza.NewMessage(stanza.MessageChat, alice.JID(), body)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	send("one")
+	var got []string
+	next := func() {
+		select {
+		case s := <-seq:
+			got = append(got, s)
+		case <-ctx.Done():
+			t.Fatalf("events and messages: %q", got)
+		}
+	}
+	next()
+	next()
+	if err := srv.Cut(alice.JID()); err != nil {
+		t.Fatal(err)
+	}
+	for len(got) < 4 {
+		next()
+	}
+	if got[0] != "connected" || got[1] != "message one" || got[2] != "disconnected" || got[3] != "resumed" {
+		t.Fatalf("events and messages: %q, want connected, message one, disconnected, resumed", got)
 	}
 }

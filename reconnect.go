@@ -33,6 +33,11 @@ const (
 	// Requests that were waiting failed with ErrSessionLost; the last
 	// broadcast presence was sent again.
 	EventNewSession
+	// EventConnected: Connect bound the Client's first session. It comes
+	// before any stanza of that session, so that a package may act
+	// before the server's first stanzas are handled (the mam package
+	// catches up with the archive there).
+	EventConnected
 )
 
 // String returns the event's name, such as "resumed".
@@ -44,6 +49,8 @@ func (k EventKind) String() string {
 		return "resumed"
 	case EventNewSession:
 		return "new session"
+	case EventConnected:
+		return "connected"
 	}
 	return "unknown"
 }

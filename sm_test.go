@@ -248,7 +248,13 @@ func TestResumeResendsWhatWasNotAcked(t *testing.T) {
 	var mu sync.Mutex
 	var kinds []EventKind
 	alice := connectTest(t, srv, 0, nil, func(c *Client) {
-		c.HandleEvent(func(_ context.Context, ev Event) { mu.Lock(); kinds = append(kinds, ev.Kind); mu.Unlock() })
+		c.HandleEvent(func(_ context.Context, ev Event) {
+			if ev.Kind != EventConnected {
+				mu.Lock()
+				kinds = append(kinds, ev.Kind)
+				mu.Unlock()
+			}
+		})
 	})
 	bob := dialTest(t, srv, 1, nil)
 	in := make(chan string, 4)
@@ -380,6 +386,9 @@ func TestCloseDuringReconnect(t *testing.T) {
 		o.ReconnectMin, o.ReconnectMax = 50*time.Millisecond, time.Second
 	}, func(c *Client) {
 		c.HandleEvent(func(_ context.Context, ev Event) {
+			if ev.Kind == EventConnected {
+				return
+			}
 			if ev.Kind == EventDisconnected {
 				select {
 				case disconnected <- struct{}{}:
@@ -436,6 +445,9 @@ func TestHandleEvent(t *testing.T) {
 	c := dialTest(t, srv, 0, nil)
 	seen := make(chan string, 8)
 	c.HandleEvent(func(ctx context.Context, ev Event) {
+		if ev.Kind == EventConnected {
+			return
+		}
 		if ev.Kind == EventDisconnected {
 			// A request now may be answered by the new session, or
 			// fail with ErrSessionLost: the race is the caller's.
@@ -541,7 +553,11 @@ func TestBreakBeforeEnabledStartsNewSession(t *testing.T) {
 	})
 	events := make(chan EventKind, 8)
 	c := connectTest(t, srv, 0, nil, func(c *Client) {
-		c.HandleEvent(func(_ context.Context, ev Event) { events <- ev.Kind })
+		c.HandleEvent(func(_ context.Context, ev Event) {
+			if ev.Kind != EventConnected {
+				events <- ev.Kind
+			}
+		})
 	})
 	if err := srv.Cut(c.JID()); err != nil {
 		t.Fatal(err)
@@ -579,7 +595,11 @@ func TestNotWellFormedFromServerCarriesOn(t *testing.T) {
 	srv := xmpptest.StartServer(t, &xmpptest.ServerOptions{StreamManagement: true})
 	events := make(chan EventKind, 8)
 	c := connectTest(t, srv, 0, nil, func(c *Client) {
-		c.HandleEvent(func(_ context.Context, ev Event) { events <- ev.Kind })
+		c.HandleEvent(func(_ context.Context, ev Event) {
+			if ev.Kind != EventConnected {
+				events <- ev.Kind
+			}
+		})
 	})
 	streamErr := func(cond string) []byte {
 		return []byte("<stream:error><" + cond + " xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error></stream:stream>")
