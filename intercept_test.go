@@ -116,7 +116,8 @@ func TestFilterAndDeliverRecovered(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := alice.Sync(ctx); err != nil {
+	// alice answers bob's ping after handling his messages.
+	if err := bob.Ping(ctx, alice.JID()); err != nil {
 		t.Fatal(err)
 	}
 	if err := alice.DeliverRecovered(ctx, stanza.NewMessage(stanza.MessageChat, jid.MustParse("bob@localhost"), "queued")); err != nil {

@@ -18,6 +18,14 @@ type Options struct {
 	// being abused), and at Debug level those for no query in progress.
 	// nil is silent.
 	Logger *slog.Logger
+	// CatchUp makes the Querier recover what a lost session never
+	// delivered: see "Catching up" in the package documentation.
+	CatchUp bool
+	// Store keeps, for CatchUp, the archive id of the last message the
+	// Client handled across restarts of the application (FileStore is
+	// one). nil keeps it in memory: the Querier then catches up after a
+	// new session, not after a restart.
+	Store IDStore
 }
 
 // Querier queries message archives over one xmpp.Client. It is made once
@@ -34,6 +42,8 @@ type Querier struct {
 	// hookQuerying, if set, runs once a query's id is registered, just
 	// before the query is sent. Tests use it.
 	hookQuerying func(queryID string)
+
+	catchUp *catchUp // nil unless Options.CatchUp
 }
 
 // query is the state of one query in progress.
@@ -50,13 +60,23 @@ type query struct {
 // <result/> of NS (see xmpp.Route), so that archived messages never reach
 // the application's default message handler. Results of no query in
 // progress, or from anyone but the archive asked, are dropped. Call it
-// once per xmpp.Client, before querying: a second call panics.
+// once per xmpp.Client, before Connect: a second call panics. With
+// opts.CatchUp it also recovers what lost sessions never delivered (see
+// the package documentation).
 func New(c *xmpp.Client, opts *Options) *Querier {
 	m := &Querier{c: c, log: slog.New(slog.DiscardHandler), queries: make(map[string]*query)}
 	if opts != nil && opts.Logger != nil {
 		m.log = opts.Logger
 	}
-	c.HandleMessage(xmpp.Route{Payload: stanza.Name{Space: NS, Local: "result"}}, m.handle)
+	route := xmpp.Route{Payload: stanza.Name{Space: NS, Local: "result"}}
+	// Results of a query in progress are taken on the reader, so that
+	// they reach Fetch even when it runs in a handler; the others are
+	// claimed here and dropped.
+	c.InterceptMessage(route, m.intercept)
+	c.HandleMessage(route, m.handle)
+	if opts != nil && opts.CatchUp {
+		m.catchUp = newCatchUp(m, opts.Store)
+	}
 	return m
 }
 
@@ -91,11 +111,9 @@ type Page struct {
 // query it cannot send, and the errors of xmpp.Client.Request: ctx's when
 // ctx ends first, xmpp.ErrClosed when the Client ends.
 //
-// Fetch must not be called from a handler running on the Client's
-// dispatch goroutine (a message, presence, IQ or event handler): results
-// arrive as messages, which that goroutine delivers only after the
-// handler returns; Fetch then fails with xmpp.ErrInHandler, or waits
-// until ctx ends. Call it from another goroutine.
+// Fetch may be called from a handler: the results of a query in
+// progress reach it on the Client's reader (see
+// xmpp.Client.InterceptMessage), like the <fin/> that ends the query.
 func (m *Querier) Fetch(ctx context.Context, archive jid.JID, q Query) (Page, error) {
 	if err := q.validate(); err != nil {
 		return Page{}, err
@@ -114,14 +132,9 @@ func (m *Querier) Fetch(ctx context.Context, archive jid.JID, q Query) (Page, er
 	if err != nil {
 		return Page{}, err
 	}
-	if !m.sawLast(queryID, fin) {
-		// The results came before the <fin/>, as messages, which go
-		// through the Client's dispatch queue while the <fin/> came
-		// straight to Request: wait until the queue is handled up to it.
-		if err := m.c.Sync(ctx); err != nil {
-			return Page{}, fmt.Errorf("mam: fetch: waiting for the last results: %w", err)
-		}
-	}
+	// The results came before the <fin/>, on the same reader, which
+	// handed them to intercept before it handed the <fin/> to Request:
+	// they are all collected.
 	// After forget, no handler touches qu: its fields are ours.
 	m.forget(queryID)
 	if qu.err != nil {
@@ -156,8 +169,28 @@ func (m *Querier) forget(queryID string) {
 	m.mu.Unlock()
 }
 
-// handle is the message handler New adds: it passes each <result/>
-// payload to collect.
+// intercept runs on the Client's reader for each message with a
+// <result/>: it collects the results of a query in progress, and leaves
+// the others to handle.
+func (m *Querier) intercept(msg *stanza.Message) bool {
+	taken := false
+	for _, p := range msg.Payloads {
+		if p.Name != (stanza.Name{Space: NS, Local: "result"}) {
+			continue
+		}
+		m.mu.Lock()
+		live := m.queries[p.Attr("queryid")] != nil
+		m.mu.Unlock()
+		if live {
+			m.collect(msg, p)
+			taken = true
+		}
+	}
+	return taken
+}
+
+// handle is the message handler New adds for the results that intercept
+// left: it passes each <result/> payload to collect, which drops it.
 func (m *Querier) handle(_ context.Context, msg *stanza.Message) {
 	for _, p := range msg.Payloads {
 		if p.Name == (stanza.Name{Space: NS, Local: "result"}) {
@@ -209,22 +242,4 @@ func (m *Querier) fromArchive(qu *query, from jid.JID) bool {
 		return from.IsZero() || from == m.c.JID().Bare()
 	}
 	return from == qu.archive
-}
-
-// sawLast reports whether the last result the <fin/> names has been
-// collected already, which proves every result before it has been too
-// (the archive sends the results of a page in order, and the Client
-// dispatches messages in the order they arrived), or that the query has
-// failed anyway.
-func (m *Querier) sawLast(queryID string, fin Fin) bool {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	qu := m.queries[queryID]
-	if qu == nil {
-		return false
-	}
-	if qu.err != nil {
-		return true // failed: what is still queued no longer matters
-	}
-	return fin.RSM.Last != "" && len(qu.results) > 0 && qu.results[len(qu.results)-1].ID == fin.RSM.Last
 }

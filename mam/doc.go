@@ -5,7 +5,7 @@
 // wrapped in XEP-0297 forwarded elements dated by XEP-0203 delays, which
 // packages forward and delay decode.
 //
-// New attaches a Client to an xmpp.Client; Fetch returns one page of a
+// New attaches a Querier to an xmpp.Client; Fetch returns one page of a
 // Query (filters: With, Start, End, IDs; paging: Max, After, Before,
 // Reverse), and All iterates over every page:
 //
@@ -37,20 +37,47 @@
 //
 // # Ordering
 //
-// Results arrive as messages, in order on the Client's dispatch
-// goroutine, but the <fin/> that ends a query is an IQ result, which the
-// Client hands straight to the waiting request. Fetch therefore checks,
-// after the <fin/>, that the last result it names has been collected, and
-// otherwise waits with xmpp.Client.Sync until the dispatcher has handled
-// everything that arrived before the <fin/>. So Fetch must not be called
-// from a handler running on that goroutine.
+// Results arrive as messages and the <fin/> that ends a query as an IQ
+// result. The Client's reader hands the results of a query in progress
+// to Fetch (see xmpp.Client.InterceptMessage) before it hands over the
+// <fin/>, so Fetch has every result when the query ends, and may be
+// called from a handler, even an event handler.
+//
+// # Catching up
+//
+// Stream management (XEP-0198) resumes a broken session without loss.
+// When a session cannot be resumed (the server lost it, restarted, or
+// timed it out), what the server had accepted for the old session and
+// not delivered is gone from the stream; the sender's Client cannot know
+// (its server acknowledged the messages), and the recipient's is not
+// told. With Options.CatchUp the Querier recovers it from the archive,
+// where the server put every message on arrival:
+//
+//   - it remembers the archive id (the XEP-0359 stanza-id by the
+//     account's bare JID) of the last message handled, and, with
+//     Options.Store, keeps it across restarts;
+//   - after a new session (xmpp.EventNewSession), and at Connect when a
+//     stored id exists (xmpp.EventConnected), it fetches the account's
+//     archive after that id and delivers every message the account
+//     received that was not handled yet, in the archive's order, with a
+//     <delay/> saying when the archive got it, to the application's
+//     handlers through xmpp.Client.DeliverRecovered: before the new
+//     session's live traffic, with xmpp.Recovered(ctx) true;
+//   - it drops any message whose archive id was handled already (the
+//     10,000 most recent are remembered), so that a message the server
+//     delivers again (offline storage, a resumption that counted it
+//     unhandled) reaches the application once.
+//
+// Messages the account sent are not delivered (they are in the archive
+// too). CatchUpStats counts runs, recovered messages and duplicates
+// dropped. A catch-up that fails (an archive that no longer has the id,
+// say) is logged and counted in CatchUpStats.Failed.
 //
 // # Not covered
 //
 // Archiving preferences (the <prefs/> element), archive metadata, the
 // 'before-id', 'after-id', 'include-groupchat' and custom form fields,
-// flipped pages, the form discovery query, the older urn:xmpp:mam:0 and
-// :1 namespaces, and XEP-0359 stanza ids on live messages (see the
-// stanzaid package). Servers and archives are trusted to page correctly: a page is checked
+// flipped pages, the form discovery query, and the older urn:xmpp:mam:0
+// and :1 namespaces. Servers and archives are trusted to page correctly: a page is checked
 // for its size, its senders and, with IDs, its ids, not for its order.
 package mam

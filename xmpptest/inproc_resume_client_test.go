@@ -20,7 +20,11 @@ func TestServerSMClientResumes(t *testing.T) {
 	bob, err := login(t, srv, 1, "phone", func(o *xmpp.Options) {
 		o.ReconnectMin, o.ReconnectMax = time.Millisecond, 10*time.Millisecond
 	}, func(c *xmpp.Client) {
-		c.HandleEvent(func(_ context.Context, ev xmpp.Event) { events <- ev })
+		c.HandleEvent(func(_ context.Context, ev xmpp.Event) {
+			if ev.Kind != xmpp.EventConnected {
+				events <- ev
+			}
+		})
 	})
 	if err != nil {
 		t.Fatal(err)

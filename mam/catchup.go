@@ -1,0 +1,268 @@
+package mam
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/xmppkit/xmpp"
+	"github.com/xmppkit/xmpp/delay"
+	"github.com/xmppkit/xmpp/jid"
+	"github.com/xmppkit/xmpp/stanza"
+	"github.com/xmppkit/xmpp/stanzaid"
+)
+
+// IDStore keeps the archive id (the XEP-0359 stanza-id its server gave)
+// of the last message a Client handled, so that an application started
+// again catches up from there (Options.CatchUp). Load returns "" when
+// nothing is stored. Save is called on the Client's dispatch goroutine
+// for every archived message handled, so it should be quick.
+type IDStore interface {
+	Load() (string, error)
+	Save(id string) error
+}
+
+// FileStore is an IDStore that keeps the id in the file at Path, written
+// whole each time (to a temporary file, then renamed over Path), so that
+// a crash leaves either the old id or the new one.
+type FileStore struct {
+	Path string
+}
+
+// Load returns the stored id, or "" if the file does not exist.
+func (f FileStore) Load() (string, error) {
+	b, err := os.ReadFile(f.Path)
+	if errors.Is(err, os.ErrNotExist) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("mam: load the last id: %w", err)
+	}
+	return strings.TrimSpace(string(b)), nil
+}
+
+// Save stores id.
+func (f FileStore) Save(id string) error {
+	tmp, err := os.CreateTemp(filepath.Dir(f.Path), filepath.Base(f.Path)+".*")
+	if err != nil {
+		return fmt.Errorf("mam: save the last id: %w", err)
+	}
+	_, werr := tmp.WriteString(id + "\n")
+	cerr := tmp.Close()
+	if err := errors.Join(werr, cerr); err != nil {
+		_ = os.Remove(tmp.Name())
+		return fmt.Errorf("mam: save the last id: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), f.Path); err != nil {
+		_ = os.Remove(tmp.Name())
+		return fmt.Errorf("mam: save the last id: %w", err)
+	}
+	return nil
+}
+
+// CatchUpStats counts what catching up did, for monitoring and tests.
+type CatchUpStats struct {
+	// Runs is the number of catch-ups done (after a new session, or at
+	// Connect with a stored id).
+	Runs int
+	// Recovered is the number of messages delivered from the archive.
+	Recovered int
+	// Duplicates is the number of messages dropped because one with the
+	// same archive id had been handled already.
+	Duplicates int
+	// Failed is the number of catch-ups that could not finish (the error
+	// is logged): the messages after the last one recovered may be
+	// missing.
+	Failed int
+}
+
+// CatchUpStats returns what catching up has done so far; all zero
+// without Options.CatchUp.
+func (m *Querier) CatchUpStats() CatchUpStats {
+	if m.catchUp == nil {
+		return CatchUpStats{}
+	}
+	m.catchUp.mu.Lock()
+	defer m.catchUp.mu.Unlock()
+	return m.catchUp.stats
+}
+
+const (
+	// seenIDs bounds the archive ids remembered for deduplication.
+	seenIDs = 10000
+	// catchUpPage is the page size of a catch-up query.
+	catchUpPage = 100
+	// catchUpTimeout bounds one catch-up.
+	catchUpTimeout = 2 * time.Minute
+)
+
+// catchUp is the state of Options.CatchUp.
+type catchUp struct {
+	m     *Querier
+	store IDStore
+
+	mu     sync.Mutex
+	last   string              // archive id of the last message handled
+	loaded bool                // last was read from the store
+	seen   map[string]struct{} // ids handled, at most seenIDs
+	order  []string            // seen, oldest first (a ring of seenIDs)
+	next   int                 // where order is written next once full
+	stats  CatchUpStats
+}
+
+func newCatchUp(m *Querier, store IDStore) *catchUp {
+	cu := &catchUp{m: m, store: store, seen: make(map[string]struct{})}
+	m.c.FilterMessage(cu.filter)
+	m.c.ObserveMessage(xmpp.Route{}, cu.track)
+	m.c.HandleEvent(cu.event)
+	return cu
+}
+
+// own returns the account's bare JID, by which its server stamps the
+// archive ids of the messages it archives.
+func (cu *catchUp) own() jid.JID { return cu.m.c.JID().Bare() }
+
+// filter drops a message whose archive id was handled already.
+func (cu *catchUp) filter(_ context.Context, msg *stanza.Message) bool {
+	id, ok := stanzaid.StanzaID(msg, cu.own())
+	if !ok {
+		return true
+	}
+	cu.mu.Lock()
+	defer cu.mu.Unlock()
+	if _, dup := cu.seen[id]; dup {
+		cu.stats.Duplicates++
+		return false
+	}
+	return true
+}
+
+// track records the archive id of each message handled.
+func (cu *catchUp) track(_ context.Context, msg *stanza.Message) {
+	id, ok := stanzaid.StanzaID(msg, cu.own())
+	if !ok {
+		return
+	}
+	cu.mu.Lock()
+	cu.rememberLocked(id)
+	cu.last = id
+	cu.mu.Unlock()
+	if cu.store != nil {
+		if err := cu.store.Save(id); err != nil {
+			cu.m.log.Warn("mam: catch-up: storing the last id failed", "error", err)
+		}
+	}
+}
+
+// rememberLocked adds id to the ids handled, forgetting the oldest
+// beyond seenIDs.
+func (cu *catchUp) rememberLocked(id string) {
+	if _, ok := cu.seen[id]; ok {
+		return
+	}
+	if len(cu.order) < seenIDs {
+		cu.order = append(cu.order, id)
+	} else {
+		delete(cu.seen, cu.order[cu.next])
+		cu.order[cu.next] = id
+		cu.next = (cu.next + 1) % seenIDs
+	}
+	cu.seen[id] = struct{}{}
+}
+
+// event catches up at Connect (from a stored id) and after a new session.
+func (cu *catchUp) event(ctx context.Context, ev xmpp.Event) {
+	switch ev.Kind {
+	case xmpp.EventConnected:
+		cu.mu.Lock()
+		load := !cu.loaded && cu.last == "" && cu.store != nil
+		cu.loaded = true
+		cu.mu.Unlock()
+		if load {
+			id, err := cu.store.Load()
+			if err != nil {
+				cu.m.log.Warn("mam: catch-up: loading the last id failed", "error", err)
+				return
+			}
+			cu.mu.Lock()
+			cu.last = id
+			cu.mu.Unlock()
+		}
+	case xmpp.EventNewSession:
+	default:
+		return
+	}
+	cu.mu.Lock()
+	after := cu.last
+	if after != "" {
+		cu.stats.Runs++
+	}
+	cu.mu.Unlock()
+	if after == "" {
+		return // nothing handled yet: nothing to catch up with
+	}
+	ctx, cancel := context.WithTimeout(ctx, catchUpTimeout)
+	defer cancel()
+	if err := cu.run(ctx, after); err != nil {
+		cu.mu.Lock()
+		cu.stats.Failed++
+		cu.mu.Unlock()
+		cu.m.log.Warn("mam: catch-up failed; messages after the last recovered may be missing", "after", after, "error", err)
+	}
+}
+
+// run fetches the account's archive after the id after, page by page,
+// and delivers each message the account received that was not handled
+// yet, in the archive's order, as recovered. It runs on the dispatch
+// goroutine (in an event handler), so what it delivers comes before the
+// new session's live traffic.
+func (cu *catchUp) run(ctx context.Context, after string) error {
+	own := cu.own()
+	for {
+		page, err := cu.m.Fetch(ctx, jid.JID{}, Query{After: after, Max: catchUpPage})
+		if err != nil {
+			return err
+		}
+		for _, r := range page.Results {
+			msg := r.Message
+			if msg == nil || msg.From.Bare() == own {
+				continue // sent by the account: nothing to deliver
+			}
+			cu.mu.Lock()
+			_, dup := cu.seen[r.ID]
+			if dup {
+				cu.stats.Duplicates++
+			}
+			cu.mu.Unlock()
+			if dup {
+				continue
+			}
+			if _, ok := stanzaid.StanzaID(msg, own); !ok {
+				msg.Payloads = append(msg.Payloads, stanzaid.ID{ID: r.ID, By: own}.Element())
+			}
+			if _, ok := delay.Get(msg); !ok && !r.Stamp.IsZero() {
+				msg.Payloads = append(msg.Payloads, delay.Delay{Stamp: r.Stamp, From: own}.Element())
+			}
+			if err := cu.m.c.DeliverRecovered(ctx, msg); err != nil {
+				return err
+			}
+			cu.mu.Lock()
+			cu.stats.Recovered++
+			cu.mu.Unlock()
+		}
+		if page.RSM.Last != "" {
+			after = page.RSM.Last
+			cu.mu.Lock()
+			cu.last = after
+			cu.mu.Unlock()
+		}
+		if page.Complete || len(page.Results) == 0 || page.RSM.Last == "" {
+			return nil
+		}
+	}
+}

@@ -1,0 +1,270 @@
+package mam_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/xmppkit/xmpp"
+	"github.com/xmppkit/xmpp/delay"
+	"github.com/xmppkit/xmpp/jid"
+	"github.com/xmppkit/xmpp/mam"
+	"github.com/xmppkit/xmpp/stanza"
+	"github.com/xmppkit/xmpp/stanzaid"
+	"github.com/xmppkit/xmpp/xmpptest"
+)
+
+// archivingServer is an in-process server whose fake archive keeps every
+// message bob sends to alice, with the archive id "arch-N" that bob puts
+// in it as the server's stanza-id (the in-process server stamps none
+// itself), and which can be told to lose messages on their way to alice.
+type archivingServer struct {
+	*xmpptest.Server
+	arch *fakeArchive
+
+	mu   sync.Mutex
+	lose map[string]bool // bodies the server loses on the way to alice
+	next int
+}
+
+func newArchivingServer(t *testing.T) *archivingServer {
+	srv := xmpptest.StartServer(t, &xmpptest.ServerOptions{StreamManagement: true})
+	s := &archivingServer{Server: srv, arch: newFakeArchive(srv, 0), lose: map[string]bool{}}
+	srv.OnElement(func(ev xmpptest.ElementEvent) xmpptest.Verdict {
+		e := ev.Element
+		if e.Name.Local != "message" || e.Child(mam.NS, "result") != nil {
+			return xmpptest.Verdict{}
+		}
+		m, err := stanza.ParseMessage(e)
+		if err != nil || m.Body() == "" {
+			return xmpptest.Verdict{}
+		}
+		switch ev.Dir {
+		case xmpptest.ClientToServer:
+			if id, ok := stanzaid.StanzaID(m, jid.MustParse("alice@localhost")); ok {
+				s.arch.mu.Lock()
+				s.arch.msgs = append(s.arch.msgs, archived{id: id, stamp: time.Now().UTC(), msg: m})
+				s.arch.mu.Unlock()
+			}
+		case xmpptest.ServerToClient:
+			s.mu.Lock()
+			lost := s.lose[m.Body()]
+			s.mu.Unlock()
+			return xmpptest.Verdict{Drop: lost}
+		}
+		return xmpptest.Verdict{}
+	})
+	return s
+}
+
+// send makes bob send alice numbered messages, archived as arch-N.
+func (s *archivingServer) send(t *testing.T, bob *xmpp.Client, to jid.JID, from, n int, lose bool) {
+	t.Helper()
+	for i := from; i < from+n; i++ {
+		m := stanza.NewMessage(stanza.MessageChat, to, fmt.Sprintf("m%d", i))
+		m.Payloads = append(m.Payloads, stanzaid.ID{ID: fmt.Sprintf("arch-%d", i), By: jid.MustParse("alice@localhost")}.Element())
+		if lose {
+			s.mu.Lock()
+			s.lose[m.Body()] = true
+			s.mu.Unlock()
+		}
+		if err := bob.Send(timeout(t), m); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// received is what alice's default handler got.
+type received struct {
+	body      string
+	recovered bool
+	delayed   bool
+}
+
+// catchUpClient logs alice in with CatchUp (and store, if not nil),
+// recording what her default handler gets.
+func catchUpClient(t *testing.T, srv *archivingServer, store mam.IDStore, events chan<- xmpp.Event) (*xmpp.Client, *mam.Querier, <-chan received) {
+	t.Helper()
+	a := srv.Account(0)
+	got := make(chan received, 100)
+	c := xmpp.New(a.JID(), &xmpp.Options{Password: a.Password, Resource: "res", Dial: srv.DialPipe, TLSConfig: srv.TLSConfig(),
+		ReconnectMin: time.Millisecond, ResumeTimeout: 100 * time.Millisecond})
+	t.Cleanup(func() { c.Close() })
+	q := mam.New(c, &mam.Options{CatchUp: true, Store: store})
+	c.HandleMessage(xmpp.Route{}, func(ctx context.Context, m *stanza.Message) {
+		_, delayed := delay.Get(m)
+		got <- received{m.Body(), xmpp.Recovered(ctx), delayed}
+	})
+	if events != nil {
+		c.HandleEvent(func(_ context.Context, ev xmpp.Event) { events <- ev })
+	}
+	if err := c.Connect(timeout(t)); err != nil {
+		t.Fatal(err)
+	}
+	return c, q, got
+}
+
+func expect(t *testing.T, got <-chan received, want ...received) {
+	t.Helper()
+	for i, w := range want {
+		select {
+		case g := <-got:
+			if g != w {
+				t.Fatalf("message %d: %+v, want %+v", i, g, w)
+			}
+		case <-timeout(t).Done():
+			t.Fatalf("message %d: none, want %+v", i, w)
+		}
+	}
+}
+
+func live(from, n int) []received {
+	var out []received
+	for i := from; i < from+n; i++ {
+		out = append(out, received{body: fmt.Sprintf("m%d", i)})
+	}
+	return out
+}
+
+func recovered(from, n int) []received {
+	var out []received
+	for i := from; i < from+n; i++ {
+		out = append(out, received{body: fmt.Sprintf("m%d", i), recovered: true, delayed: true})
+	}
+	return out
+}
+
+// TestCatchUpAfterNewSession: messages the server accepted and then lost
+// on the way to alice come back from the archive after her next new
+// session, in order, marked recovered, before the new session's live
+// messages; a copy the server delivers again is dropped.
+func TestCatchUpAfterNewSession(t *testing.T) {
+	srv := newArchivingServer(t)
+	events := make(chan xmpp.Event, 10)
+	alice, q, got := catchUpClient(t, srv, nil, events)
+	bob := login(t, srv.Server, 1)
+
+	srv.send(t, bob, alice.JID(), 1, 5, false)
+	expect(t, got, live(1, 5)...)
+	srv.send(t, bob, alice.JID(), 6, 5, true) // lost by the server
+	if err := bob.Sync(timeout(t)); err != nil {
+		t.Fatal(err)
+	}
+	// The session is lost too: alice's <resume/> goes unanswered.
+	srv.OnElement(func(ev xmpptest.ElementEvent) xmpptest.Verdict {
+		return xmpptest.Verdict{Drop: ev.Dir == xmpptest.ServerToClient && ev.Element.Name.Local == "resumed"}
+	})
+	if err := srv.Cut(alice.JID()); err != nil {
+		t.Fatal(err)
+	}
+	for ev := range events {
+		if ev.Kind == xmpp.EventNewSession {
+			break
+		}
+	}
+	srv.mu.Lock()
+	clear(srv.lose)
+	srv.mu.Unlock()
+	srv.send(t, bob, alice.JID(), 11, 2, false)
+	expect(t, got, append(recovered(6, 5), live(11, 2)...)...)
+
+	// The server delivers m7 again, with its archive id: dropped.
+	again := stanza.NewMessage(stanza.MessageChat, alice.JID(), "m7")
+	again.From = bob.JID()
+	again.Payloads = append(again.Payloads, stanzaid.ID{ID: "arch-7", By: jid.MustParse("alice@localhost")}.Element())
+	if err := srv.Inject(alice.JID(), again.Element()); err != nil {
+		t.Fatal(err)
+	}
+	if err := alice.Sync(timeout(t)); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case g := <-got:
+		t.Fatalf("after the catch-up: %+v", g)
+	default:
+	}
+	st := q.CatchUpStats()
+	if st.Runs != 1 || st.Recovered != 5 || st.Duplicates != 1 || st.Failed != 0 {
+		t.Errorf("stats %+v; want 1 run, 5 recovered, 1 duplicate", st)
+	}
+}
+
+// TestCatchUpFromStore: an application started again with the id it
+// stored catches up from there at Connect.
+func TestCatchUpFromStore(t *testing.T) {
+	srv := newArchivingServer(t)
+	store := mam.FileStore{Path: filepath.Join(t.TempDir(), "last-id")}
+	alice, _, got := catchUpClient(t, srv, store, nil)
+	bob := login(t, srv.Server, 1)
+	srv.send(t, bob, alice.JID(), 1, 3, false)
+	expect(t, got, live(1, 3)...)
+	if id, err := store.Load(); err != nil || id != "arch-3" {
+		t.Fatalf("stored %q, %v; want arch-3", id, err)
+	}
+	alice.Close()
+
+	// While alice is away the server (which has no offline storage)
+	// refuses what bob sends, but archives it.
+	bare := jid.MustParse("alice@localhost/res")
+	srv.send(t, bob, bare, 4, 3, false)
+	if err := bob.Sync(timeout(t)); err != nil {
+		t.Fatal(err)
+	}
+	alice2, q, got2 := catchUpClient(t, srv, store, nil)
+	expect(t, got2, recovered(4, 3)...)
+	if err := alice2.Sync(timeout(t)); err != nil {
+		t.Fatal(err)
+	}
+	if st := q.CatchUpStats(); st.Runs != 1 || st.Recovered != 3 {
+		t.Errorf("stats %+v", st)
+	}
+	if id, err := store.Load(); err != nil || id != "arch-6" {
+		t.Errorf("stored %q, %v; want arch-6", id, err)
+	}
+}
+
+// TestCatchUpSkipsOwnAndFailsCleanly: messages the account sent are not
+// delivered; an id the archive no longer has fails the catch-up, which
+// is counted and leaves the Client working.
+func TestCatchUpSkipsOwnAndFailsCleanly(t *testing.T) {
+	srv := newArchivingServer(t)
+	store := mam.FileStore{Path: filepath.Join(t.TempDir(), "last-id")}
+	if err := store.Save("arch-unknown"); err != nil {
+		t.Fatal(err)
+	}
+	alice, q, got := catchUpClient(t, srv, store, nil)
+	if err := alice.Sync(timeout(t)); err != nil {
+		t.Fatal(err)
+	}
+	if st := q.CatchUpStats(); st.Failed != 1 || st.Recovered != 0 {
+		t.Errorf("unknown id: stats %+v; want one failure", st)
+	}
+	bob := login(t, srv.Server, 1)
+	srv.send(t, bob, alice.JID(), 1, 1, false)
+	expect(t, got, live(1, 1)...)
+	alice.Close()
+
+	// The archive holds, after arch-1, a message alice sent from another
+	// resource and one from bob that never reached her.
+	srv.arch.mu.Lock()
+	own := stanza.NewMessage(stanza.MessageChat, jid.MustParse("bob@localhost"), "mine")
+	own.From = jid.MustParse("alice@localhost/other")
+	srv.arch.msgs = append(srv.arch.msgs, archived{id: "arch-own", stamp: time.Now(), msg: own})
+	srv.arch.mu.Unlock()
+	srv.send(t, bob, jid.MustParse("alice@localhost/res"), 2, 1, false)
+	if err := bob.Sync(timeout(t)); err != nil {
+		t.Fatal(err)
+	}
+	_, q, got = catchUpClient(t, srv, store, nil)
+	expect(t, got, recovered(2, 1)...)
+	if err := srv.arch.srv.Inject(jid.MustParse("alice@localhost/res"), stanza.NewMessage(stanza.MessageChat, jid.MustParse("alice@localhost/res"), "end").Element()); err != nil {
+		t.Fatal(err)
+	}
+	expect(t, got, received{body: "end"})
+	if st := q.CatchUpStats(); st.Recovered != 1 || st.Failed != 0 {
+		t.Errorf("stats %+v; want 1 recovered", st)
+	}
+}
