@@ -20,8 +20,7 @@ func TestInterceptMessage(t *testing.T) {
 	srv := xmpptest.StartServer(t, nil)
 	results := make(chan string, 10)
 	seen := make(chan string, 10)
-	var alice *Client
-	alice = connectTest(t, srv, 0, nil, func(c *Client) {
+	alice := connectTest(t, srv, 0, nil, func(c *Client) {
 		c.InterceptMessage(Route{Payload: nameResult}, func(m *stanza.Message) bool {
 			if m.Body() == "declined" {
 				return false
@@ -88,8 +87,7 @@ func TestFilterAndDeliverRecovered(t *testing.T) {
 		recovered bool
 	}
 	seen := make(chan seenMsg, 20)
-	var alice *Client
-	alice = connectTest(t, srv, 0, nil, func(c *Client) {
+	alice := connectTest(t, srv, 0, nil, func(c *Client) {
 		c.FilterMessage(func(_ context.Context, m *stanza.Message) bool { return m.Body() != "dup" })
 		c.ObserveMessage(Route{}, func(ctx context.Context, m *stanza.Message) {
 			seen <- seenMsg{"observed " + m.Body(), Recovered(ctx)}
