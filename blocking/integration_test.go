@@ -121,7 +121,7 @@ func TestIntegration(t *testing.T) {
 		// comes once per available resource of alice's); one
 		// to her full JID (an online session) bounces likewise on
 		// ejabberd, while Prosody drops it silently so as not to reveal
-		// that she is online (its issue #690). An IQ get is answered with
+		// that she is online. An IQ get is answered with
 		// service-unavailable by both. That no blocked message reached
 		// alice is checked after the unblock below, and that Prosody sent
 		// no other bounce once bob has read alice's later message.

@@ -53,7 +53,7 @@ func TestServers(t *testing.T) {
 			}
 			// MAM: Prosody lists it on the account only.
 			if tg.Name() == "prosody" && info.HasFeature("urn:xmpp:mam:2") {
-				t.Error("Prosody now lists MAM on the domain: update servers.md")
+				t.Error("Prosody now lists MAM on the domain, not only on the account: update this check")
 			}
 			// ejabberd adds the XEP-0157 contact form.
 			if hasForm := info.Form("http://jabber.org/network/serverinfo") != nil; hasForm != (tg.Name() == "ejabberd") {

@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-// Offered lists as servers.md records them.
+// Offered lists: SASL mechanisms as real servers offer them, in their order.
 var (
 	prosody12  = []string{"SCRAM-SHA-1", "SCRAM-SHA-1-PLUS", "SCRAM-SHA-256", "SCRAM-SHA-256-PLUS", "PLAIN"}
 	prosody13  = []string{"SCRAM-SHA-256", "PLAIN", "SCRAM-SHA-1"}

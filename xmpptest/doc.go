@@ -28,10 +28,11 @@
 // replacing the first with a conflict stream error; stream management with
 // resumption when configured), routes messages, presence and IQs
 // between its clients by the rules of RFC 6121 section 8, answers ping,
-// disco#info and roster requests itself, and keeps rosters and presence
-// subscriptions in memory (RFC 6121 sections 2 and 3). It keeps no
-// offline messages: a chat message for an account with no available
-// resource comes back as service-unavailable. It talks to no other server.
+// disco#info and roster requests itself, with roster versioning (RFC 6121
+// section 2.6), and keeps rosters and presence subscriptions in memory
+// (RFC 6121 sections 2 and 3). It keeps no offline messages: a chat
+// message for an account with no available resource comes back as
+// service-unavailable. It talks to no other server.
 //
 // Hooks make it a scripted server for tests of error paths: OnElement
 // sees every element in both directions and may drop, delay or replace
@@ -81,9 +82,10 @@
 // is set to 1, as in CI, a missing server fails the test instead, so that a
 // broken installation cannot pass as a run of skipped tests.
 //
-// On Debian and Ubuntu, install both servers with
+// On Debian and Ubuntu, install both servers, and slixmpp for the interop
+// tests, with
 //
-//	apt-get install prosody ejabberd
+//	apt-get install prosody ejabberd python3-slixmpp
 //
 // (this repository's scripts/install-servers.sh does that, idempotently).
 // The launchers run the servers in the foreground without systemd and do

@@ -86,16 +86,16 @@ var ErrServerClosed = errors.New("xmpptest: server closed")
 // probes, and on initial presence sends the contacts' presence and the
 // subscription requests that waited. It answers IQs addressed to itself:
 // ping (XEP-0199), disco#info and disco#items (XEP-0030), the roster (RFC
-// 6121 section 2, with pushes to every resource that asked for it), and
-// whatever HandleIQ scripts. Rosters and subscriptions (the state machine
-// of RFC 6121 section 3) are kept in memory for the Server's life.
+// 6121 section 2, with pushes to every resource that asked for it and
+// roster versioning, section 2.6), and whatever HandleIQ scripts. Rosters
+// and subscriptions (the state machine of RFC 6121 section 3) are kept in
+// memory for the Server's life.
 //
 // It does not implement: offline storage (a chat or normal message for an
 // account with no available resource comes back as service-unavailable),
-// roster versioning, subscription pre-approval, channel binding
-// (SCRAM-*-PLUS), other servers (addresses of other domains get
-// remote-server-not-found), account registration, or any XEP not named
-// here.
+// subscription pre-approval, channel binding (SCRAM-*-PLUS), other
+// servers (addresses of other domains get remote-server-not-found),
+// account registration, or any XEP not named here.
 //
 // Hooks let a test watch, drop, delay or rewrite any element, inject
 // stanzas or bytes, cut connections and script answers to IQs; see

@@ -11,8 +11,9 @@ import (
 // cannot pass as a run of skipped tests.
 const integrationEnv = "XMPP_INTEGRATION"
 
-// installHint says how to install the servers the launchers need.
-const installHint = "install the test servers with: apt-get install prosody ejabberd"
+// installHint says how to install what the integration tests need: the
+// servers the launchers start, and slixmpp for the interop tests.
+const installHint = "install the test servers with: apt-get install prosody ejabberd python3-slixmpp"
 
 // requireInstalled ends the test when a server's programs are missing
 // (err is not nil): it skips it, with a message saying how to install

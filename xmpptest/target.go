@@ -34,9 +34,12 @@ var (
 // ForEachServer runs test as parallel subtests named "prosody",
 // "ejabberd" and "xmpptest": against a real Prosody and a real ejabberd
 // (started with nil RealServerOptions) and an in-process Server started
-// with opts. Under -short only the in-process Server runs. A test body that needs
-// something one of them does not offer skips its subtest (t.Skip), saying
-// what is missing. Each server is stopped when its subtest ends.
+// with opts. Under -short only the in-process Server runs. A real server
+// that is not installed skips its subtest, saying how to install it, or
+// fails it when XMPP_INTEGRATION=1, as StartProsody and StartEjabberd do.
+// A test body that needs something one of them does not offer skips its
+// subtest (t.Skip), saying what is missing. Each server is stopped when
+// its subtest ends.
 func ForEachServer(t *testing.T, opts *ServerOptions, test func(t *testing.T, target Target)) {
 	t.Helper()
 	starts := []struct {
