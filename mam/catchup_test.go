@@ -27,7 +27,6 @@ type archivingServer struct {
 
 	mu   sync.Mutex
 	lose map[string]bool // bodies the server loses on the way to alice
-	next int
 }
 
 func newArchivingServer(t *testing.T) *archivingServer {
