@@ -98,7 +98,7 @@ func TestServers(t *testing.T) {
 			}
 		})
 
-		s := disco.Serve(bob, &disco.ServeOptions{Identities: []disco.Identity{{Category: "client", Type: "bot", Name: "Bob"}}})
+		s := disco.Serve(bob, &disco.ServeOptions{CapsNode: capsNode, Identities: []disco.Identity{{Category: "client", Type: "bot", Name: "Bob"}}})
 		sw := form.New(form.TypeResult, "urn:xmpp:dataforms:softwareinfo")
 		_ = sw.SetString("software", "disco test")
 		if err := s.AddForm(sw); err != nil {
