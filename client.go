@@ -65,10 +65,11 @@ type Client struct {
 	sm    *smState
 
 	presMu         sync.Mutex
-	lastPresence   *stanza.Element          // the last broadcast presence we sent, as given to Send
-	presPayloads   []func() *stanza.Element // see AddPresencePayload
-	refreshPending atomic.Bool              // a RefreshPresence goroutine is about to start
-	background     sync.WaitGroup           // RefreshPresence goroutines; Close waits for them
+	lastPresence   *stanza.Element                         // the last broadcast presence we sent, as given to Send
+	presPayloads   []func() *stanza.Element                // see AddPresencePayload
+	msgPayloads    []func(*stanza.Element) *stanza.Element // see AddMessagePayload
+	refreshPending atomic.Bool                             // a RefreshPresence goroutine is about to start
+	background     sync.WaitGroup                          // RefreshPresence goroutines; Close waits for them
 
 	conn      atomic.Pointer[stream.Session] // the current connection's negotiation
 	connected atomic.Bool                    // the connection is up

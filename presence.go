@@ -106,3 +106,53 @@ func (c *Client) decoratePresence(e *stanza.Element) *stanza.Element {
 	}
 	return out
 }
+
+// AddMessagePayload makes the Client add the element f returns for each
+// message it sends (except errors), when the message does not already
+// carry a payload of the same name: for an annotation every message
+// should have, such as the XEP-0359 origin-id by which a recipient
+// recognizes a message sent twice. f gets the message about to be
+// written; it runs once per message (a message sent again after a
+// resumption keeps what it got), must be quick and must not call the
+// Client. A nil result adds nothing.
+//
+// Register providers before Connect, like handlers.
+func (c *Client) AddMessagePayload(f func(m *stanza.Element) *stanza.Element) {
+	c.presMu.Lock()
+	defer c.presMu.Unlock()
+	c.msgPayloads = append(c.msgPayloads[:len(c.msgPayloads):len(c.msgPayloads)], f)
+}
+
+// decorate returns e with the payloads of the providers registered for
+// its kind (AddPresencePayload, AddMessagePayload), copying e if it adds
+// any.
+func (c *Client) decorate(e *stanza.Element) *stanza.Element {
+	if e == nil || e.Name.Local != "message" {
+		return c.decoratePresence(e)
+	}
+	if e.Attr("type") == "error" {
+		return e
+	}
+	c.presMu.Lock()
+	providers := c.msgPayloads
+	c.presMu.Unlock()
+	var out *stanza.Element
+	for _, f := range providers {
+		cur := e
+		if out != nil {
+			cur = out
+		}
+		p := f(cur)
+		if p == nil || cur.Child(p.Name.Space, p.Name.Local) != nil {
+			continue
+		}
+		if out == nil {
+			out = e.Copy()
+		}
+		out.AddChild(p)
+	}
+	if out == nil {
+		return e
+	}
+	return out
+}

@@ -2,6 +2,7 @@ package xmpp
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -117,5 +118,91 @@ func TestPresencePayload(t *testing.T) {
 	case e := <-got:
 		t.Errorf("presence after unavailable: %v", e)
 	default:
+	}
+}
+
+// TestMessagePayload: a message provider's payload goes on every message
+// but errors, once: a message the application annotated itself keeps its
+// own, and a message sent again after a resumption keeps the payload it
+// got the first time.
+func TestMessagePayload(t *testing.T) {
+	checkGoroutines(t)
+	srv := xmpptest.StartServer(t, &xmpptest.ServerOptions{StreamManagement: true})
+	var n atomic.Int32
+	got := make(chan *stanza.Element, 100)
+	srv.OnElement(func(ev xmpptest.ElementEvent) xmpptest.Verdict {
+		if ev.Dir == xmpptest.ClientToServer && ev.Element.Name.Local == "message" {
+			got <- ev.Element
+		}
+		return xmpptest.Verdict{}
+	})
+	alice := connectTest(t, srv, 0, func(o *Options) { o.ReconnectMin = time.Millisecond }, func(c *Client) {
+		c.AddMessagePayload(func(m *stanza.Element) *stanza.Element {
+			if m.Child(stanza.NSClient, "body") == nil {
+				return nil
+			}
+			return stanza.NewElement("urn:example:n", "n", stanza.A("v", strconv.Itoa(int(n.Add(1)))))
+		})
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	bob := srv.Account(1).JID()
+	next := func() *stanza.Element {
+		t.Helper()
+		select {
+		case e := <-got:
+			return e
+		case <-ctx.Done():
+			t.Fatal("no message")
+			return nil
+		}
+	}
+	nOf := func(e *stanza.Element) string {
+		if c := e.Child("urn:example:n", "n"); c != nil {
+			return c.Attr("v")
+		}
+		return ""
+	}
+	if err := alice.Send(ctx, stanza.NewMessage(stanza.MessageChat, bob, "one")); err != nil {
+		t.Fatal(err)
+	}
+	if e := next(); nOf(e) != "1" {
+		t.Fatalf("first message %v", e)
+	}
+	own := stanza.NewMessage(stanza.MessageChat, bob, "two")
+	own.Payloads = append(own.Payloads, stanza.NewElement("urn:example:n", "n", stanza.A("v", "mine")))
+	if err := alice.Send(ctx, own); err != nil {
+		t.Fatal(err)
+	}
+	if e := next(); nOf(e) != "mine" || len(slices.Collect(e.Children())) != 2 {
+		t.Fatalf("annotated message %v", e)
+	}
+	errMsg := stanza.NewMessage(stanza.MessageError, bob, "three")
+	if err := alice.Send(ctx, errMsg); err != nil {
+		t.Fatal(err)
+	}
+	if e := next(); nOf(e) != "" {
+		t.Fatalf("error message %v", e)
+	}
+	if err := alice.Send(ctx, stanza.NewMessage(stanza.MessageChat, bob, "")); err != nil {
+		t.Fatal(err)
+	}
+	if e := next(); nOf(e) != "" {
+		t.Fatalf("provider returned nil, message %v", e)
+	}
+
+	// The server never takes "five" the first time; after the cut the
+	// Client sends it again on the resumed stream, with the same payload.
+	held := holdFirst(srv, func(e *stanza.Element) bool { return e.ChildText(stanza.NSClient, "body") == "five" })
+	if err := alice.Send(ctx, stanza.NewMessage(stanza.MessageChat, bob, "five")); err != nil {
+		t.Fatal(err)
+	}
+	first := nOf(next())
+	<-held
+	if err := srv.Cut(alice.JID()); err != nil {
+		t.Fatal(err)
+	}
+	if again := next(); again.ChildText(stanza.NSClient, "body") != "five" || nOf(again) != first || first == "" {
+		t.Fatalf("sent again: %v; first had n=%s", again, first)
 	}
 }

@@ -70,7 +70,7 @@ func (c *Client) sendStanza(ctx context.Context, pick func() *stanza.Element) er
 	if given == nil {
 		return nil
 	}
-	e := c.decoratePresence(given)
+	e := c.decorate(given)
 	t := c.transport()
 	c.sm.sent(e)
 	if err := t.WriteElement(ctx, e); err != nil {
