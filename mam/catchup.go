@@ -221,39 +221,42 @@ func (cu *catchUp) event(ctx context.Context, ev xmpp.Event) {
 // yet, in the archive's order, as recovered. It runs on the dispatch
 // goroutine (in an event handler), so what it delivers comes before the
 // new session's live traffic.
+//
+// It goes no further than the newest message the archive holds when it
+// starts: the server routes what it archives later to this session
+// (after a new session, whose presence the Client sent again before
+// this query, on the same stream), and the stream brings it, in order,
+// after the catch-up. Without that bound a catch-up would chase
+// messages arriving as fast as it pages through them, holding back
+// every handler meanwhile.
 func (cu *catchUp) run(ctx context.Context, after string) error {
 	own := cu.own()
+	head, err := cu.m.Fetch(ctx, jid.JID{}, Query{Reverse: true, Max: 1})
+	if err != nil {
+		return err
+	}
+	end := "" // an empty archive: the query after fails, as it should
+	if len(head.Results) > 0 {
+		end = head.Results[0].ID
+	}
+	if end == after {
+		return nil // nothing after the last message handled
+	}
 	for {
 		page, err := cu.m.Fetch(ctx, jid.JID{}, Query{After: after, Max: catchUpPage})
 		if err != nil {
 			return err
 		}
 		for _, r := range page.Results {
-			msg := r.Message
-			if msg == nil || msg.From.Bare() == own {
-				continue // sent by the account: nothing to deliver
-			}
-			cu.mu.Lock()
-			_, dup := cu.seen[r.ID]
-			if dup {
-				cu.stats.Duplicates++
-			}
-			cu.mu.Unlock()
-			if dup {
-				continue
-			}
-			if _, ok := stanzaid.StanzaID(msg, own); !ok {
-				msg.Payloads = append(msg.Payloads, stanzaid.ID{ID: r.ID, By: own}.Element())
-			}
-			if _, ok := delay.Get(msg); !ok && !r.Stamp.IsZero() {
-				msg.Payloads = append(msg.Payloads, delay.Delay{Stamp: r.Stamp, From: own}.Element())
-			}
-			if err := cu.m.c.DeliverRecovered(ctx, msg); err != nil {
+			if err := cu.recover(ctx, own, r); err != nil {
 				return err
 			}
-			cu.mu.Lock()
-			cu.stats.Recovered++
-			cu.mu.Unlock()
+			if r.ID == end && end != "" {
+				cu.mu.Lock()
+				cu.last = end
+				cu.mu.Unlock()
+				return nil
+			}
 		}
 		if page.RSM.Last != "" {
 			after = page.RSM.Last
@@ -265,4 +268,35 @@ func (cu *catchUp) run(ctx context.Context, after string) error {
 			return nil
 		}
 	}
+}
+
+// recover delivers the archived message r as recovered, unless the
+// account sent it or it was handled already.
+func (cu *catchUp) recover(ctx context.Context, own jid.JID, r Result) error {
+	msg := r.Message
+	if msg == nil || msg.From.Bare() == own {
+		return nil // sent by the account: nothing to deliver
+	}
+	cu.mu.Lock()
+	_, dup := cu.seen[r.ID]
+	if dup {
+		cu.stats.Duplicates++
+	}
+	cu.mu.Unlock()
+	if dup {
+		return nil
+	}
+	if _, ok := stanzaid.StanzaID(msg, own); !ok {
+		msg.Payloads = append(msg.Payloads, stanzaid.ID{ID: r.ID, By: own}.Element())
+	}
+	if _, ok := delay.Get(msg); !ok && !r.Stamp.IsZero() {
+		msg.Payloads = append(msg.Payloads, delay.Delay{Stamp: r.Stamp, From: own}.Element())
+	}
+	if err := cu.m.c.DeliverRecovered(ctx, msg); err != nil {
+		return err
+	}
+	cu.mu.Lock()
+	cu.stats.Recovered++
+	cu.mu.Unlock()
+	return nil
 }

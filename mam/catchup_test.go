@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -265,5 +266,71 @@ func TestCatchUpSkipsOwnAndFailsCleanly(t *testing.T) {
 	expect(t, got, received{body: "end"})
 	if st := q.CatchUpStats(); st.Recovered != 1 || st.Failed != 0 {
 		t.Errorf("stats %+v; want 1 recovered", st)
+	}
+}
+
+// TestCatchUpStopsAtTheArchiveHead: a catch-up goes no further than the
+// newest message the archive held when it started; what the archive
+// gets meanwhile comes live. Here, as on a real server under steady
+// traffic (see TestCatchUpIntegration), messages keep arriving faster
+// than a catch-up pages through them: every query the archive answers
+// brings 120 more, archived and delivered live. A catch-up that went on
+// until the archive had nothing more would chase them, holding back
+// every handler until the traffic stopped (here, after 5 queries; on
+// ejabberd, each page took longer than the last, up to 12 s).
+func TestCatchUpStopsAtTheArchiveHead(t *testing.T) {
+	srv := newArchivingServer(t)
+	alice, q, got := catchUpClient(t, srv, nil, nil)
+	bob := login(t, srv.Server, 1)
+	srv.send(t, bob, alice.JID(), 1, 5, false)
+	expect(t, got, live(1, 5)...)
+	const lost = 150 // more than a page
+	srv.send(t, bob, alice.JID(), 6, lost, true)
+	if err := bob.Sync(timeout(t)); err != nil {
+		t.Fatal(err)
+	}
+
+	const perQuery, busyQueries = 120, 5
+	queriesBefore := len(srv.arch.queries())
+	next := 6 + lost
+	srv.arch.mu.Lock()
+	srv.arch.extra = func(to jid.JID, _ string) (before, _ []*stanza.Element) {
+		// Called with srv.arch.mu held, once the query's results are
+		// chosen: the next query sees these messages.
+		if len(srv.arch.seen)-queriesBefore > busyQueries {
+			return nil, nil
+		}
+		for range perQuery {
+			m := stanza.NewMessage(stanza.MessageChat, alice.JID(), fmt.Sprintf("m%d", next))
+			m.From = bob.JID()
+			id := fmt.Sprintf("arch-%d", next)
+			srv.arch.msgs = append(srv.arch.msgs, archived{id: id, stamp: time.Now().UTC(), msg: m})
+			delivered := *m
+			delivered.Payloads = append(slices.Clone(m.Payloads), stanzaid.ID{ID: id, By: jid.MustParse("alice@localhost")}.Element())
+			before = append(before, delivered.Element())
+			next++
+		}
+		return before, nil
+	}
+	srv.arch.mu.Unlock()
+
+	srv.OnElement(func(ev xmpptest.ElementEvent) xmpptest.Verdict {
+		return xmpptest.Verdict{Drop: ev.Dir == xmpptest.ServerToClient && ev.Element.Name.Local == "resumed"}
+	})
+	if err := srv.Cut(alice.JID()); err != nil {
+		t.Fatal(err)
+	}
+	// The head query (its answer names m155) and two pages: the lost
+	// messages recovered, then the 360 messages those three queries
+	// brought, live, in order.
+	expect(t, got, append(recovered(6, lost), live(6+lost, 3*perQuery)...)...)
+	if err := alice.Sync(timeout(t)); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(srv.arch.queries()) - queriesBefore; n != 3 {
+		t.Errorf("the catch-up made %d queries; want 3", n)
+	}
+	if st := q.CatchUpStats(); st.Runs != 1 || st.Recovered != lost || st.Failed != 0 {
+		t.Errorf("stats %+v; want 1 run, %d recovered", st, lost)
 	}
 }
