@@ -93,8 +93,9 @@ func (m *Querier) CatchUpStats() CatchUpStats {
 }
 
 const (
-	// seenIDs bounds the archive ids remembered for deduplication.
-	seenIDs = 10000
+	// seenIDs bounds the archive ids and origin keys remembered for
+	// deduplication.
+	seenIDs = 20000
 	// catchUpPage is the page size of a catch-up query.
 	catchUpPage = 100
 	// catchUpTimeout bounds one catch-up.
@@ -117,6 +118,11 @@ type catchUp struct {
 
 func newCatchUp(m *Querier, store IDStore) *catchUp {
 	cu := &catchUp{m: m, store: store, seen: make(map[string]struct{})}
+	// Every message sent carries an origin-id, so that its recipient can
+	// tell a message sent again from a new one (see filter).
+	m.c.AddMessagePayload(func(*stanza.Element) *stanza.Element {
+		return stanzaid.OriginIDElement(stanza.NewID())
+	})
 	m.c.FilterMessage(cu.filter)
 	m.c.ObserveMessage(xmpp.Route{}, cu.track)
 	m.c.HandleEvent(cu.event)
@@ -127,23 +133,54 @@ func newCatchUp(m *Querier, store IDStore) *catchUp {
 // archive ids of the messages it archives.
 func (cu *catchUp) own() jid.JID { return cu.m.c.JID().Bare() }
 
-// filter drops a message whose archive id was handled already.
+// filter drops a message whose archive id was handled already, or whose
+// sender's origin-id was: a sender whose server routed a message and
+// then called it unhandled in <resumed h/> (ejabberd 23.01 with its
+// archive does) sends it again, as XEP-0198 requires, and the second copy
+// gets a stanza-id of its own but keeps the origin-id.
 func (cu *catchUp) filter(_ context.Context, msg *stanza.Message) bool {
-	id, ok := stanzaid.StanzaID(msg, cu.own())
-	if !ok {
+	id, hasID := stanzaid.StanzaID(msg, cu.own())
+	origin, hasOrigin := originKey(msg)
+	if !hasID && !hasOrigin {
 		return true
 	}
 	cu.mu.Lock()
 	defer cu.mu.Unlock()
-	if _, dup := cu.seen[id]; dup {
+	if cu.seenLocked(id, hasID, origin, hasOrigin) {
 		cu.stats.Duplicates++
 		return false
 	}
 	return true
 }
 
-// track records the archive id of each message handled.
+// seenLocked reports whether the archive id or the origin key (each if
+// present) was handled already.
+func (cu *catchUp) seenLocked(id string, hasID bool, origin string, hasOrigin bool) bool {
+	if _, dup := cu.seen[id]; hasID && dup {
+		return true
+	}
+	_, dup := cu.seen[origin]
+	return hasOrigin && dup
+}
+
+// originKey is the key under which a message's origin-id is remembered:
+// origin-ids are chosen by senders, so they are unique only per sender.
+func originKey(msg *stanza.Message) (string, bool) {
+	id, ok := stanzaid.OriginID(msg)
+	if !ok || msg.From.IsZero() {
+		return "", false
+	}
+	return "origin\x00" + msg.From.Bare().String() + "\x00" + id, true
+}
+
+// track records the archive id and the origin key of each message
+// handled.
 func (cu *catchUp) track(_ context.Context, msg *stanza.Message) {
+	if origin, ok := originKey(msg); ok {
+		cu.mu.Lock()
+		cu.rememberLocked(origin)
+		cu.mu.Unlock()
+	}
 	id, ok := stanzaid.StanzaID(msg, cu.own())
 	if !ok {
 		return
@@ -277,8 +314,9 @@ func (cu *catchUp) recover(ctx context.Context, own jid.JID, r Result) error {
 	if msg == nil || msg.From.Bare() == own {
 		return nil // sent by the account: nothing to deliver
 	}
+	origin, hasOrigin := originKey(msg)
 	cu.mu.Lock()
-	_, dup := cu.seen[r.ID]
+	dup := cu.seenLocked(r.ID, true, origin, hasOrigin)
 	if dup {
 		cu.stats.Duplicates++
 	}

@@ -334,3 +334,60 @@ func TestCatchUpStopsAtTheArchiveHead(t *testing.T) {
 		t.Errorf("stats %+v; want 1 run, %d recovered", st, lost)
 	}
 }
+
+// TestCatchUpOriginIDs: with CatchUp every message the Client sends
+// carries an origin-id, and a message that comes again with the same
+// origin-id from the same sender (a sender's resend after its server
+// called the first copy unhandled: a new stanza-id, the same origin-id)
+// is dropped; the same origin-id from someone else is another message.
+func TestCatchUpOriginIDs(t *testing.T) {
+	srv := newArchivingServer(t)
+	sent := make(chan *stanza.Message, 10)
+	srv.OnElement(func(ev xmpptest.ElementEvent) xmpptest.Verdict {
+		if ev.Dir == xmpptest.ClientToServer && ev.Element.Name.Local == "message" && ev.JID.Localpart() == "alice" {
+			if m, err := stanza.ParseMessage(ev.Element); err == nil {
+				sent <- m
+			}
+		}
+		return xmpptest.Verdict{}
+	})
+	alice, q, got := catchUpClient(t, srv, nil, nil)
+	bob, carol := login(t, srv.Server, 1), login(t, srv.Server, 2)
+
+	if err := alice.Send(timeout(t), stanza.NewMessage(stanza.MessageChat, bob.JID(), "hi")); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case m := <-sent:
+		if _, ok := stanzaid.OriginID(m); !ok {
+			t.Errorf("sent without an origin-id: %v", m.Element())
+		}
+	case <-timeout(t).Done():
+		t.Fatal("nothing sent")
+	}
+
+	copyOf := func(from *xmpp.Client, body, origin, archiveID string) {
+		t.Helper()
+		m := stanza.NewMessage(stanza.MessageChat, alice.JID(), body)
+		m.Payloads = append(m.Payloads, stanzaid.OriginIDElement(origin),
+			stanzaid.ID{ID: archiveID, By: jid.MustParse("alice@localhost")}.Element())
+		if err := from.Send(timeout(t), m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	copyOf(bob, "m1", "o-1", "arch-1")
+	copyOf(bob, "m1", "o-1", "arch-1-again")
+	copyOf(carol, "m1 from carol", "o-1", "arch-2")
+	expect(t, got, received{body: "m1"}, received{body: "m1 from carol"})
+	if err := bob.Ping(timeout(t), alice.JID()); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case g := <-got:
+		t.Fatalf("after the copies: %+v", g)
+	default:
+	}
+	if st := q.CatchUpStats(); st.Duplicates != 1 {
+		t.Errorf("stats %+v; want 1 duplicate", st)
+	}
+}

@@ -63,10 +63,16 @@
 //     <delay/> saying when the archive got it, to the application's
 //     handlers through xmpp.Client.DeliverRecovered: before the new
 //     session's live traffic, with xmpp.Recovered(ctx) true;
-//   - it drops any message whose archive id was handled already (the
-//     10,000 most recent are remembered), so that a message the server
-//     delivers again (offline storage, a resumption that counted it
-//     unhandled) reaches the application once.
+//     The catch-up goes up to the newest message the archive holds when
+//     it starts: what arrives later comes over the new session's stream;
+//   - every message the Client sends carries a XEP-0359 origin-id
+//     (xmpp.Client.AddMessagePayload), and it drops any message whose
+//     archive id, or whose sender and origin-id, was handled already
+//     (20,000 of them are remembered), so that a message the server
+//     delivers again (from offline storage) or a sender sends again (its
+//     server routed it but called it unhandled in <resumed h/>, as
+//     ejabberd 23.01 with its archive does) reaches the application
+//     once.
 //
 // Messages the account sent are not delivered (they are in the archive
 // too). CatchUpStats counts runs, recovered messages and duplicates
