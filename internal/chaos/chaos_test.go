@@ -167,12 +167,16 @@ func TestChaos(t *testing.T) {
 	xmpptest.ForEachServer(t, &xmpptest.ServerOptions{StreamManagement: true}, func(t *testing.T, srv xmpptest.Target) {
 		if srv.Name() == "ejabberd" && os.Getenv("CHAOS_EJABBERD") != "1" {
 			// Measured with its archive on (which catch-up needs):
-			// 944 of 2,000 messages delivered twice, 277 out of order,
-			// resumptions with a median of 1.2 s, and 723 not there
-			// after 4 minutes. Until that is understood and handled,
-			// ejabberd runs in the root package's TestChaos (without
-			// its archive) and here only on request.
-			t.Skip("ejabberd with its archive fails this test (see the comment); set CHAOS_EJABBERD=1 to run it")
+			// it routes stanzas from a connection it has already
+			// handed over to a resumed one, after its <resumed h/>
+			// called them unhandled, so senders send them again
+			// (the origin-ids catch-up stamps now drop those: 310
+			// in a run of 2,000 messages, none missing), and the old
+			// and the new session route the same range at once: 81
+			// messages out of order in that run. Until that is
+			// handled, ejabberd runs in the root package's TestChaos
+			// (without its archive) and here only on request.
+			t.Skip("ejabberd with its archive delivers out of order under these cuts (see the comment); set CHAOS_EJABBERD=1 to run it")
 		}
 		run(t, srv, total/2, slow)
 	})
