@@ -87,22 +87,23 @@ func (c *Client) decoratePresence(e *stanza.Element) *stanza.Element {
 	c.presMu.Lock()
 	providers := c.presPayloads
 	c.presMu.Unlock()
-	if len(providers) == 0 {
-		return e
-	}
-	var out *stanza.Element
+	return withPayloads(e, providers, func(f func() *stanza.Element, _ *stanza.Element) *stanza.Element { return f() })
+}
+
+// withPayloads returns e, or a copy of e with what each provider gives
+// (call(provider, the element so far)) added, unless nil or the element
+// already has a child of that name.
+func withPayloads[P any](e *stanza.Element, providers []P, call func(P, *stanza.Element) *stanza.Element) *stanza.Element {
+	out := e
 	for _, f := range providers {
-		p := f()
-		if p == nil || e.Child(p.Name.Space, p.Name.Local) != nil {
+		p := call(f, out)
+		if p == nil || out.Child(p.Name.Space, p.Name.Local) != nil {
 			continue
 		}
-		if out == nil {
+		if out == e {
 			out = e.Copy()
 		}
 		out.AddChild(p)
-	}
-	if out == nil {
-		return e
 	}
 	return out
 }
@@ -136,23 +137,5 @@ func (c *Client) decorate(e *stanza.Element) *stanza.Element {
 	c.presMu.Lock()
 	providers := c.msgPayloads
 	c.presMu.Unlock()
-	var out *stanza.Element
-	for _, f := range providers {
-		cur := e
-		if out != nil {
-			cur = out
-		}
-		p := f(cur)
-		if p == nil || cur.Child(p.Name.Space, p.Name.Local) != nil {
-			continue
-		}
-		if out == nil {
-			out = e.Copy()
-		}
-		out.AddChild(p)
-	}
-	if out == nil {
-		return e
-	}
-	return out
+	return withPayloads(e, providers, func(f func(*stanza.Element) *stanza.Element, cur *stanza.Element) *stanza.Element { return f(cur) })
 }
