@@ -123,8 +123,14 @@ var exactlyOnce = map[string]bool{"prosody": true, "xmpptest": true}
 const maxServerDups = 50
 
 // maxServerLag is how far behind later messages a message may arrive
-// from a server that does not keep order across resumptions.
-const maxServerLag = 10
+// from a server that does not keep order across resumptions. ejabberd
+// 23.01 goes on routing, from the connection it handed over, what it had
+// already read from it, while the resumed session routes the same range
+// (traced: two session generations delivering interleaved): the lag is
+// bounded by what one connection had in flight, 13 places in one CI run
+// on a loaded machine. The strict test (internal/chaos) leaves ejabberd
+// out for this reason.
+const maxServerLag = 50
 
 // chaosNumber reads "<sender>-<n>".
 func chaosNumber(body, sender string) (int, bool) {
@@ -375,7 +381,7 @@ settle:
 		if len(resumes) > 0 {
 			median = resumes[len(resumes)/2]
 		}
-		t.Logf("%s: %s→%s: %d sent, %d received, %d duplicates, %d out of order (+%d late by at most 10, reordered by the server), %d reported lost (%d of them arrived), %d silently missing; %d resumptions (median %v), %d new sessions; %d cuts in all",
+		t.Logf("%s: %s→%s: %d sent, %d received, %d duplicates, %d out of order (+%d late by at most 50, reordered by the server), %d reported lost (%d of them arrived), %d silently missing; %d resumptions (median %v), %d new sessions; %d cuts in all",
 			srv.Name, p.name, recv.name, perSide, len(got), dups, disorder, swaps, len(lost), len(falseLoss), len(missing), len(resumes), median, newSess, cuts)
 		p.mu.Lock()
 		unread := p.unread + recv.unread
