@@ -90,6 +90,11 @@ func TestServers(t *testing.T) {
 		if err := tr.Wait(ctx, m.ID); err != nil {
 			t.Fatalf("Wait: %v", err)
 		}
+		// bob's receipt goes out from an observer, before his own
+		// handler has recorded "hello": wait until it has.
+		if err := bob.Sync(ctx); err != nil {
+			t.Fatal(err)
+		}
 		mu.Lock()
 		got, delivered := seen, strings.Join(bobGot, ",")
 		mu.Unlock()
