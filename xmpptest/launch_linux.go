@@ -8,7 +8,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -76,7 +78,8 @@ func launch(fl *flavor, progs programs, o *RealServerOptions, cert *testCert) (_
 	}
 	s.addr, s.directAddr = ports[0].String(), ports[1].String()
 
-	ctx, cancel := context.WithTimeout(context.Background(), readyTimeout)
+	wait := readyTimeout(loadPerCore())
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
 	defer cancel()
 	cmd, err := fl.prepare(ctx, s, progs)
 	if err != nil {
@@ -85,7 +88,7 @@ func launch(fl *flavor, progs programs, o *RealServerOptions, cert *testCert) (_
 	if err := s.run(cmd); err != nil {
 		return nil, err
 	}
-	if err := s.waitReady(ctx, fl, ports); err != nil {
+	if err := s.waitReady(ctx, fl, ports, wait); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -118,11 +121,77 @@ func (s *RealServer) run(cmd *exec.Cmd) error {
 	return nil
 }
 
+// readyTimeout returns how long one start may take when the machine's
+// runnable work per core, averaged over the last minute, is load:
+// baseReadyTimeout up to one per core, stretched in proportion beyond,
+// at most maxReadyTimeout. A busy machine (a CI runner running other
+// jobs, the tests' own parallel servers) starts a server slower but
+// still starts it.
+func readyTimeout(load float64) time.Duration {
+	d := baseReadyTimeout
+	if load > 1 {
+		d = time.Duration(float64(d) * load)
+	}
+	return min(d, maxReadyTimeout)
+}
+
+// loadPerCore returns the one-minute load average divided by the number
+// of cores, or 0 if /proc/loadavg cannot be read.
+func loadPerCore() float64 {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return 0
+	}
+	var load float64
+	if _, err := fmt.Sscan(string(b), &load); err != nil {
+		return 0
+	}
+	return load / float64(runtime.NumCPU())
+}
+
+// readyStage is a step of a server's start-up, in the order they pass.
+type readyStage int
+
+const (
+	stageStarted   readyStage = iota // the process runs
+	stageListening                   // it listens on its ports
+	stageOwnWork                     // its own start-up work is done (accounts)
+	stageAnswered                    // it answers a stream header
+)
+
+var stageNames = [...]string{"started", "listening", "accounts ready", "answering"}
+
+// startProgress records when each stage of a start-up passed, so that a
+// start that timed out says how far it got.
+type startProgress struct {
+	begin  time.Time
+	passed []time.Duration // by readyStage
+}
+
+func (p *startProgress) pass(st readyStage) {
+	for readyStage(len(p.passed)) <= st {
+		p.passed = append(p.passed, time.Since(p.begin))
+	}
+}
+
+// String lists the stages passed with their times, e.g. "started +0s,
+// listening +11.2s".
+func (p *startProgress) String() string {
+	var parts []string
+	for i, d := range p.passed {
+		parts = append(parts, fmt.Sprintf("%s +%.1fs", stageNames[i], d.Seconds()))
+	}
+	return strings.Join(parts, ", ")
+}
+
 // waitReady waits until the server process listens on ports, has done its
-// own start-up work, and answers a stream header with stream features.
-func (s *RealServer) waitReady(ctx context.Context, fl *flavor, ports []netip.AddrPort) error {
+// own start-up work, and answers a stream header with stream features. A
+// timeout's error says how far the start-up got, and when.
+func (s *RealServer) waitReady(ctx context.Context, fl *flavor, ports []netip.AddrPort, wait time.Duration) error {
 	tick := time.NewTicker(pollInterval)
 	defer tick.Stop()
+	progress := &startProgress{begin: time.Now()}
+	progress.pass(stageStarted)
 	last := errors.New("not started")
 	for {
 		select {
@@ -130,20 +199,21 @@ func (s *RealServer) waitReady(ctx context.Context, fl *flavor, ports []netip.Ad
 			if err := portsTaken(ports); err != nil {
 				return err
 			}
-			return fmt.Errorf("%s exited before it was ready: %v", s.name, s.waitErr)
+			return fmt.Errorf("%s exited before it was ready (%v): %v", s.name, progress, s.waitErr)
 		case <-ctx.Done():
-			return fmt.Errorf("%s not ready after %v: %v", s.name, readyTimeout, last)
+			return fmt.Errorf("%s not ready after %v (load %.1f per core now; %v): %v", s.name, wait, loadPerCore(), progress, last)
 		case <-tick.C:
 		}
-		last = s.checkReady(ctx, fl, ports)
+		last = s.checkReady(ctx, fl, ports, progress)
 		if last == nil || errors.Is(last, errPortTaken) {
 			return last
 		}
 	}
 }
 
-// checkReady reports why the server is not ready yet, or nil.
-func (s *RealServer) checkReady(ctx context.Context, fl *flavor, ports []netip.AddrPort) error {
+// checkReady reports why the server is not ready yet, or nil, and
+// records in progress the stages it found passed.
+func (s *RealServer) checkReady(ctx context.Context, fl *flavor, ports []netip.AddrPort, progress *startProgress) error {
 	missing, err := portState(s.pid, ports)
 	if err != nil {
 		return err
@@ -151,14 +221,17 @@ func (s *RealServer) checkReady(ctx context.Context, fl *flavor, ports []netip.A
 	if len(missing) > 0 {
 		return fmt.Errorf("server does not listen on %v yet", missing)
 	}
+	progress.pass(stageListening)
 	if fl.ready != nil {
 		if err := fl.ready(s); err != nil {
 			return err
 		}
 	}
+	progress.pass(stageOwnWork)
 	if _, err := probeFeatures(ctx, s.addr, s.domain); err != nil {
 		return fmt.Errorf("readiness probe: %w", err)
 	}
+	progress.pass(stageAnswered)
 	return nil
 }
 

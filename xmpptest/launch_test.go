@@ -604,3 +604,46 @@ func TestRegistrationFailure(t *testing.T) {
 		})
 	}
 }
+
+// TestReadyTimeoutScalesWithLoad: the start-up bound is 90 s on a machine
+// with no more runnable work than cores, grows in proportion beyond, and
+// stops at 5 minutes.
+func TestReadyTimeoutScalesWithLoad(t *testing.T) {
+	for _, tc := range []struct {
+		load float64
+		want time.Duration
+	}{
+		{0, 90 * time.Second},
+		{0.5, 90 * time.Second},
+		{1, 90 * time.Second},
+		{2, 180 * time.Second},
+		{3.2, 288 * time.Second},
+		{4, 5 * time.Minute},
+		{50, 5 * time.Minute},
+	} {
+		if got := readyTimeout(tc.load); got != tc.want {
+			t.Errorf("readyTimeout(%v) = %v, want %v", tc.load, got, tc.want)
+		}
+	}
+}
+
+// TestStartProgressSaysHowFar: a start that timed out names each stage
+// it passed with its time; passing a later stage passes the earlier ones.
+func TestStartProgressSaysHowFar(t *testing.T) {
+	p := &startProgress{begin: time.Now().Add(-2 * time.Second)}
+	p.pass(stageStarted)
+	p.pass(stageOwnWork)
+	got := p.String()
+	for _, want := range []string{"started +2.0s", "listening +2.0s", "accounts ready +2.0s"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("progress %q lacks %q", got, want)
+		}
+	}
+	if strings.Contains(got, "answering") {
+		t.Errorf("progress %q names a stage not passed", got)
+	}
+	p.pass(stageListening) // already passed: no change
+	if p.String() != got {
+		t.Errorf("passing an earlier stage again changed %q to %q", got, p.String())
+	}
+}

@@ -27,7 +27,8 @@ import (
 //
 // If prosody or prosodyctl is not installed, StartProsody skips the test,
 // or fails it when XMPP_INTEGRATION=1 is set. It fails the test if the
-// server is not ready within 30 seconds, with the server's log in the
+// server is not ready within 90 seconds (longer on a busy machine, up
+// to 5 minutes), with how far it got and the server's log in the
 // message. Like tb.Fatal, it must be called from the test's goroutine.
 func StartProsody(tb testing.TB, opts *RealServerOptions) *RealServer {
 	tb.Helper()

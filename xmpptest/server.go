@@ -24,9 +24,14 @@ const (
 	// defaultAccounts is the number of accounts when RealServerOptions does
 	// not say.
 	defaultAccounts = 4
-	// readyTimeout bounds one attempt to start a server, from creating
-	// its directory to its answering a stream header.
-	readyTimeout = 30 * time.Second
+	// baseReadyTimeout bounds one attempt to start a server, from
+	// creating its directory to its answering a stream header, on a
+	// machine with no more runnable work than cores (see readyTimeout).
+	// ejabberd takes 2-4 s there; the bound is generous so that it is
+	// reached only by a server that will not start.
+	baseReadyTimeout = 90 * time.Second
+	// maxReadyTimeout bounds readyTimeout however busy the machine is.
+	maxReadyTimeout = 5 * time.Minute
 	// stopTimeout is how long Stop waits after SIGTERM before SIGKILL.
 	stopTimeout = 10 * time.Second
 	// helperTimeout is how long Stop waits for the helper processes of a
