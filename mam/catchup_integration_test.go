@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net"
-	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -83,22 +82,15 @@ import (
 //
 // So without the catch-up the messages of a dead session are lost on
 // both servers (but for Prosody's first session); with it each comes
-// once.
+// once. ejabberd archives in the receiving session's process, so a
+// replaced session may archive its backlog after the new session's
+// catch-up looked; with its archive in Mnesia that lost messages under
+// load (one run in two), with SQLite (the launcher's choice) 3 runs of 3
+// under the race detector and four busy processes on two cores passed.
 func TestCatchUpIntegration(t *testing.T) {
 	xmpptest.ForEachServer(t, nil, func(t *testing.T, tg xmpptest.Target) {
 		if tg.Name() == "xmpptest" {
 			t.Skip("the in-process server keeps no archive; TestCatchUpAfterNewSession scripts one")
-		}
-		if tg.Name() == "ejabberd" && os.Getenv("CATCHUP_EJABBERD") != "1" {
-			// ejabberd 23.01 archives a message in the receiving
-			// session's process, and tells a replaced session so
-			// behind its backlog: the old session may archive (and
-			// then drop) messages after the new session's catch-up
-			// looked. Under the race detector and a loaded machine
-			// this lost messages (one run in two); alone it passes.
-			// Until a later catch-up pass covers that window, this
-			// runs only on request.
-			t.Skip("ejabberd can archive a replaced session's messages after the catch-up (see the comment); set CATCHUP_EJABBERD=1 to run it")
 		}
 		// Each scenario has its own pair of accounts: alice and bob,
 		// then carol and dave.
@@ -372,7 +364,7 @@ func awaitArchived(t *testing.T, ctx context.Context, tg xmpptest.Target, i, n i
 // catchUpScenario runs the scenario of TestCatchUpIntegration with
 // account recipient as alice, account sender as bob, and drops drops.
 func catchUpScenario(t *testing.T, tg xmpptest.Target, recipient, sender, drops int) {
-	ctx, cancel := context.WithTimeout(context.Background(), 25*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	started := time.Now()
 	proxy := xmpptest.StartProxy(t, tg.Addr())
@@ -522,7 +514,10 @@ func catchUpScenario(t *testing.T, tg xmpptest.Target, recipient, sender, drops 
 		// The message being sent may have got through.
 		from := sent.get() + 1
 		fl.boost(catchUpGap)
-		if err := sent.wait(ctx, from+catchUpGap); err != nil {
+		// Bob may be waiting for the flow (alice handled all she could
+		// before the stall): then the boost lets exactly catchUpGap more
+		// go, so wait for no more than that.
+		if err := sent.wait(ctx, from-1+catchUpGap); err != nil {
 			t.Fatalf("drop %d: bob sending: %v", d+1, err)
 		}
 		// The server has routed what bob sent so far: into the stalled

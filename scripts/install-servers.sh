@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the integration tests need, where it is missing: the XMPP
 # servers that the xmpptest launchers start (Debian packages prosody and
-# ejabberd) and slixmpp for the interop tests (python3-slixmpp).
+# ejabberd, with erlang-p1-sqlite3 for ejabberd's message archive) and
+# slixmpp for the interop tests (python3-slixmpp).
 #
 # Idempotent: when everything is installed it says so and exits 0. Otherwise,
 # as root on a system with apt-get, it runs apt-get update and apt-get install
@@ -15,7 +16,7 @@
 # each saying how to install the server.
 set -euo pipefail
 
-PACKAGES_HINT="apt-get install prosody ejabberd python3-slixmpp"
+PACKAGES_HINT="apt-get install prosody ejabberd erlang-p1-sqlite3 python3-slixmpp"
 
 say() { printf 'install-servers: %s\n' "$*"; }
 fail() { printf 'install-servers: error: %s\n' "$*" >&2; exit 1; }
@@ -35,13 +36,17 @@ missing_packages() {
 		echo prosody
 	fi
 	ejabberd_found || echo ejabberd
+	# ejabberd's message archive is kept in SQLite (see xmpptest/ejabberd.go).
+	compgen -G '/usr/lib/erlang/lib/p1_sqlite3-*/ebin' >/dev/null ||
+		compgen -G '/usr/local/lib/erlang/lib/p1_sqlite3-*/ebin' >/dev/null ||
+		echo erlang-p1-sqlite3
 	# Debian's slixmpp is importable only by the system Python.
 	/usr/bin/python3 -c 'import slixmpp' >/dev/null 2>&1 || echo python3-slixmpp
 }
 
 mapfile -t missing < <(missing_packages)
 if [ "${#missing[@]}" -eq 0 ]; then
-	say "prosody, ejabberd and python3-slixmpp are already installed; nothing to do"
+	say "prosody, ejabberd (with erlang-p1-sqlite3) and python3-slixmpp are already installed; nothing to do"
 	exit 0
 fi
 say "missing: ${missing[*]}"

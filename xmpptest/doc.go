@@ -85,7 +85,7 @@
 // On Debian and Ubuntu, install both servers, and slixmpp for the interop
 // tests, with
 //
-//	apt-get install prosody ejabberd python3-slixmpp
+//	apt-get install prosody ejabberd erlang-p1-sqlite3 python3-slixmpp
 //
 // (this repository's scripts/install-servers.sh does that, idempotently).
 // The launchers run the servers in the foreground without systemd and do

@@ -13,7 +13,7 @@ const integrationEnv = "XMPP_INTEGRATION"
 
 // installHint says how to install what the integration tests need: the
 // servers the launchers start, and slixmpp for the interop tests.
-const installHint = "install the test servers with: apt-get install prosody ejabberd python3-slixmpp"
+const installHint = "install the test servers with: apt-get install prosody ejabberd erlang-p1-sqlite3 python3-slixmpp"
 
 // requireInstalled ends the test when a server's programs are missing
 // (err is not nil): it skips it, with a message saying how to install
