@@ -67,8 +67,8 @@ func (f FileStore) Save(id string) error {
 
 // CatchUpStats counts what catching up did, for monitoring and tests.
 type CatchUpStats struct {
-	// Runs is the number of catch-ups done (after a new session, or at
-	// Connect with a stored id).
+	// Runs is the number of catch-ups done (after a new session or a
+	// resumption, or at Connect with a stored id).
 	Runs int
 	// Recovered is the number of messages delivered from the archive.
 	Recovered int
@@ -212,7 +212,10 @@ func (cu *catchUp) rememberLocked(id string) {
 	cu.seen[id] = struct{}{}
 }
 
-// event catches up at Connect (from a stored id) and after a new session.
+// event catches up at Connect (from a stored id), after a new session,
+// and after a resumption: a server may lose a message it routes while a
+// session is being resumed (ejabberd 23.01 does, rarely), and the
+// stream would never say so.
 func (cu *catchUp) event(ctx context.Context, ev xmpp.Event) {
 	switch ev.Kind {
 	case xmpp.EventConnected:
@@ -230,7 +233,7 @@ func (cu *catchUp) event(ctx context.Context, ev xmpp.Event) {
 			cu.last = id
 			cu.mu.Unlock()
 		}
-	case xmpp.EventNewSession:
+	case xmpp.EventNewSession, xmpp.EventResumed:
 	default:
 		return
 	}
@@ -262,8 +265,8 @@ func (cu *catchUp) event(ctx context.Context, ev xmpp.Event) {
 // It goes no further than the newest message the archive holds when it
 // starts: the server routes what it archives later to this session
 // (after a new session, whose presence the Client sent again before
-// this query, on the same stream), and the stream brings it, in order,
-// after the catch-up. Without that bound a catch-up would chase
+// this query, on the same stream; after a resumption, on the resumed
+// stream), and the stream brings it, in order, after the catch-up. Without that bound a catch-up would chase
 // messages arriving as fast as it pages through them, holding back
 // every handler meanwhile.
 func (cu *catchUp) run(ctx context.Context, after string) error {

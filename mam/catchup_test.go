@@ -192,6 +192,43 @@ func TestCatchUpAfterNewSession(t *testing.T) {
 	}
 }
 
+// TestCatchUpAfterResumption: messages a server lost on the way to a
+// session that it then resumed (ejabberd 23.01 can drop one routed during
+// a resumption) come back from the archive once the session is resumed,
+// before what the resumed stream brings.
+func TestCatchUpAfterResumption(t *testing.T) {
+	srv := newArchivingServer(t)
+	events := make(chan xmpp.Event, 10)
+	alice, q, got := catchUpClient(t, srv, nil, events)
+	bob := login(t, srv.Server, 1)
+
+	srv.send(t, bob, alice.JID(), 1, 3, false)
+	expect(t, got, live(1, 3)...)
+	srv.send(t, bob, alice.JID(), 4, 2, true) // lost by the server
+	if err := bob.Sync(timeout(t)); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Cut(alice.JID()); err != nil {
+		t.Fatal(err)
+	}
+	for ev := range events {
+		if ev.Kind == xmpp.EventNewSession {
+			t.Fatal("the session was not resumed")
+		}
+		if ev.Kind == xmpp.EventResumed {
+			break
+		}
+	}
+	srv.mu.Lock()
+	clear(srv.lose)
+	srv.mu.Unlock()
+	srv.send(t, bob, alice.JID(), 6, 2, false)
+	expect(t, got, append(recovered(4, 2), live(6, 2)...)...)
+	if st := q.CatchUpStats(); st.Runs != 1 || st.Recovered != 2 || st.Failed != 0 {
+		t.Errorf("stats %+v; want 1 run, 2 recovered", st)
+	}
+}
+
 // TestCatchUpFromStore: an application started again with the id it
 // stored catches up from there at Connect.
 func TestCatchUpFromStore(t *testing.T) {

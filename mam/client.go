@@ -18,8 +18,9 @@ type Options struct {
 	// being abused), and at Debug level those for no query in progress.
 	// nil is silent.
 	Logger *slog.Logger
-	// CatchUp makes the Querier recover what a lost session never
-	// delivered: see "Catching up" in the package documentation.
+	// CatchUp makes the Querier recover what a lost session, or a
+	// resumption, never delivered: see "Catching up" in the package
+	// documentation.
 	CatchUp bool
 	// Store keeps, for CatchUp, the archive id of the last message the
 	// Client handled across restarts of the application (FileStore is
