@@ -58,6 +58,24 @@ func (c *Client) HandleMessage(r Route, h MessageHandlerFunc) {
 	c.table.change(func(rs *routes) { rs.message = rs.message.with("Message", r, h) })
 }
 
+// ReleaseMessage ends the claim HandleMessage made with exactly r: the
+// messages r selected go to the next most specific claim, or to the
+// default handler. It reports whether r was claimed. A chat room's
+// handler is released so when the room is left.
+func (c *Client) ReleaseMessage(r Route) bool {
+	var found bool
+	c.table.change(func(rs *routes) { rs.message, found = rs.message.without(r) })
+	return found
+}
+
+// ReleasePresence ends the claim HandlePresence made with exactly r, as
+// ReleaseMessage does for messages.
+func (c *Client) ReleasePresence(r Route) bool {
+	var found bool
+	c.table.change(func(rs *routes) { rs.presence, found = rs.presence.without(r) })
+	return found
+}
+
 // ObserveMessage makes h see every message r selects, before its owner
 // handles it, without claiming it: for what only reads a message
 // (receipts, chat states, markers). Observers run in the order they were

@@ -174,6 +174,35 @@ func (cs *claims[H]) with(kind string, r Route, h H) claims[H] {
 	return out
 }
 
+// without returns a copy of cs without the claim of route r, and whether
+// there was one.
+func (cs *claims[H]) without(r Route) (claims[H], bool) {
+	out := claims[H]{byPayload: cs.byPayload, general: cs.general}
+	drop := func(list []routed[H]) ([]routed[H], bool) {
+		i := slices.IndexFunc(list, func(cl routed[H]) bool { return cl.route == r })
+		if i < 0 {
+			return list, false
+		}
+		return slices.Delete(slices.Clone(list), i, i+1), true
+	}
+	if r.Payload == (stanza.Name{}) {
+		var ok bool
+		out.general, ok = drop(cs.general)
+		return out, ok
+	}
+	list, ok := drop(cs.byPayload[r.Payload])
+	if !ok {
+		return out, false
+	}
+	out.byPayload = maps.Clone(cs.byPayload)
+	if len(list) == 0 {
+		delete(out.byPayload, r.Payload)
+	} else {
+		out.byPayload[r.Payload] = list
+	}
+	return out, true
+}
+
 type iqKey struct {
 	typ          stanza.IQType
 	space, local string

@@ -73,6 +73,50 @@ func TestRouteOwner(t *testing.T) {
 	}
 }
 
+// TestReleaseClaim: a released claim no longer owns anything, the next
+// most specific claim (or the default) takes its stanzas, the claim may
+// be made again, and releasing what is not claimed reports false.
+func TestReleaseClaim(t *testing.T) {
+	var cs claims[string]
+	room := jid.MustParse("room@muc.example")
+	invite := stanza.Name{Space: "http://jabber.org/protocol/muc#user", Local: "x"}
+	for r, name := range map[Route]string{
+		{}:                            "default",
+		{From: room}:                  "room",
+		{Payload: invite}:             "invite",
+		{Payload: invite, From: room}: "room invite",
+	} {
+		cs = cs.with("Message", r, name)
+	}
+	from := jid.MustParse("room@muc.example/nick")
+	x := []*stanza.Element{stanza.NewElement(invite.Space, invite.Local)}
+	before := cs
+	cs, ok := cs.without(Route{From: room})
+	if !ok {
+		t.Fatal("the room's claim was not found")
+	}
+	if got, _ := cs.owner("groupchat", from, nil); got != "default" {
+		t.Errorf("after release: owner %q, want default", got)
+	}
+	if got, _ := before.owner("groupchat", from, nil); got != "room" {
+		t.Errorf("the snapshot before the release changed: owner %q", got)
+	}
+	cs, ok = cs.without(Route{Payload: invite, From: room})
+	if !ok {
+		t.Fatal("the room's invite claim was not found")
+	}
+	if got, _ := cs.owner("normal", from, x); got != "invite" {
+		t.Errorf("after release: owner %q, want invite", got)
+	}
+	if _, ok := cs.without(Route{From: room}); ok {
+		t.Error("released twice")
+	}
+	cs = cs.with("Message", Route{From: room}, "room again") // no panic
+	if got, _ := cs.owner("groupchat", from, nil); got != "room again" {
+		t.Errorf("claimed again: owner %q", got)
+	}
+}
+
 // TestDuplicateClaimPanics: two owners of one Route is a programming
 // error, as in http.ServeMux; observers may share one.
 func TestDuplicateClaimPanics(t *testing.T) {
