@@ -123,20 +123,29 @@ func (c *Client) beginWait(ctx context.Context) func() {
 // resumed: the session allows it and the server did not end it on purpose.
 //
 // A stream error says the server ended the stream on purpose, except
-// not-well-formed and invalid-xml: the server could not read what it got,
-// and with stream management the Client carries on over a new connection
-// (resuming, or reporting what may be lost in a new session). Prosody
-// 0.12.3 sends not-well-formed after resuming a stream whose previous
-// connection broke at the wrong moment: mod_smacks moves the session to
-// the new connection but keeps feeding its bytes to the first connection's
-// parser (mod_c2s's session.data closure), whatever state that was left in.
+// not-well-formed, invalid-xml and policy-violation: the server could not
+// read what it got, or would not take it whole, and with stream
+// management the Client carries on over a new connection (resuming, or
+// reporting what may be lost in a new session). Prosody 0.12.3 sends
+// not-well-formed after resuming a stream whose previous connection broke
+// at the wrong moment: mod_smacks moves the session to the new connection
+// but keeps feeding its bytes to the first connection's parser (mod_c2s's
+// session.data closure), whatever state that was left in; when that
+// parser was inside a stanza, everything after becomes part of it, and
+// Prosody ends the stream with policy-violation, "XML stanza is too big".
+// A stanza of ours that really is too big is not sent again: a server
+// does not resume a stream it ended, and a new session reports it lost.
 func (c *Client) resumableAfter(err error) bool {
 	if !c.sm.reconnectable() || err == io.EOF {
 		return false
 	}
 	var se *stanza.StreamError
 	if errors.As(err, &se) {
-		return se.Condition == stanza.StreamNotWellFormed || se.Condition == stanza.StreamInvalidXML
+		switch se.Condition {
+		case stanza.StreamNotWellFormed, stanza.StreamInvalidXML, stanza.StreamPolicyViolation:
+			return true
+		}
+		return false
 	}
 	var syn *stanza.SyntaxError
 	return !errors.As(err, &syn)

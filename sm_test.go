@@ -587,9 +587,9 @@ func TestBreakBeforeEnabledStartsNewSession(t *testing.T) {
 }
 
 // TestNotWellFormedFromServerCarriesOn: a server that says it could not
-// read our stream (as Prosody 0.12.3 wrongly does after some resumptions)
-// does not end a stream-managed Client: it reconnects and carries on.
-// Other stream errors still end it.
+// read our stream, or that a stanza was too big (as Prosody 0.12.3
+// wrongly does after some resumptions), does not end a stream-managed
+// Client: it reconnects and carries on. Other stream errors still end it.
 func TestNotWellFormedFromServerCarriesOn(t *testing.T) {
 	checkGoroutines(t)
 	srv := xmpptest.StartServer(t, &xmpptest.ServerOptions{StreamManagement: true})
@@ -604,23 +604,25 @@ func TestNotWellFormedFromServerCarriesOn(t *testing.T) {
 	streamErr := func(cond string) []byte {
 		return []byte("<stream:error><" + cond + " xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error></stream:stream>")
 	}
-	if err := srv.InjectRaw(c.JID(), streamErr("not-well-formed")); err != nil {
-		t.Fatal(err)
-	}
-	for _, want := range []EventKind{EventDisconnected, EventResumed} {
-		select {
-		case k := <-events:
-			if k != want {
-				t.Fatalf("event %v, want %v", k, want)
-			}
-		case <-c.Done():
-			t.Fatalf("Client ended: %v", c.Err())
-		case <-time.After(5 * time.Second):
-			t.Fatalf("no %v event", want)
+	for _, cond := range []string{"not-well-formed", "invalid-xml", "policy-violation"} {
+		if err := srv.InjectRaw(c.JID(), streamErr(cond)); err != nil {
+			t.Fatal(err)
 		}
-	}
-	if err := c.Ping(context.Background(), jid.JID{}); err != nil {
-		t.Fatal(err)
+		for _, want := range []EventKind{EventDisconnected, EventResumed} {
+			select {
+			case k := <-events:
+				if k != want {
+					t.Fatalf("%s: event %v, want %v", cond, k, want)
+				}
+			case <-c.Done():
+				t.Fatalf("%s: Client ended: %v", cond, c.Err())
+			case <-time.After(5 * time.Second):
+				t.Fatalf("%s: no %v event", cond, want)
+			}
+		}
+		if err := c.Ping(context.Background(), jid.JID{}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if err := srv.InjectRaw(c.JID(), streamErr("conflict")); err != nil {
 		t.Fatal(err)
