@@ -100,6 +100,13 @@ const (
 	catchUpPage = 100
 	// catchUpTimeout bounds one catch-up.
 	catchUpTimeout = 2 * time.Minute
+	// catchUpQueryTimeout bounds one query of a catch-up: a server can
+	// lose a query in a resumption (Prosody 0.12.3 did once in a chaos
+	// run), and the catch-up holds back every handler while it waits.
+	catchUpQueryTimeout = 20 * time.Second
+	// catchUpAttempts is how often a catch-up is tried when a query
+	// fails or times out and the session goes on.
+	catchUpAttempts = 3
 )
 
 // catchUp is the state of Options.CatchUp.
@@ -248,12 +255,31 @@ func (cu *catchUp) event(ctx context.Context, ev xmpp.Event) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, catchUpTimeout)
 	defer cancel()
-	if err := cu.run(ctx, after); err != nil {
+	var err error
+	for attempt := 1; attempt <= catchUpAttempts; attempt++ {
+		if err = cu.run(ctx, after); err == nil {
+			return
+		}
+		if errors.Is(err, xmpp.ErrSessionLost) || errors.Is(err, xmpp.ErrClosed) || ctx.Err() != nil {
+			break // the next session catches up, from what was handled
+		}
+		cu.m.log.Warn("mam: catch-up query failed; trying again", "attempt", attempt, "error", err)
 		cu.mu.Lock()
-		cu.stats.Failed++
+		after = cu.last // what this attempt recovered stays recovered
 		cu.mu.Unlock()
-		cu.m.log.Warn("mam: catch-up failed; messages after the last recovered may be missing", "after", after, "error", err)
 	}
+	cu.mu.Lock()
+	cu.stats.Failed++
+	cu.mu.Unlock()
+	cu.m.log.Warn("mam: catch-up failed; messages after the last recovered may be missing", "after", after, "error", err)
+}
+
+// fetch is Fetch for a catch-up: one query bounded by
+// catchUpQueryTimeout.
+func (cu *catchUp) fetch(ctx context.Context, q Query) (Page, error) {
+	ctx, cancel := context.WithTimeout(ctx, catchUpQueryTimeout)
+	defer cancel()
+	return cu.m.Fetch(ctx, jid.JID{}, q)
 }
 
 // run fetches the account's archive after the id after, page by page,
@@ -271,7 +297,7 @@ func (cu *catchUp) event(ctx context.Context, ev xmpp.Event) {
 // every handler meanwhile.
 func (cu *catchUp) run(ctx context.Context, after string) error {
 	own := cu.own()
-	head, err := cu.m.Fetch(ctx, jid.JID{}, Query{Reverse: true, Max: 1})
+	head, err := cu.fetch(ctx, Query{Reverse: true, Max: 1})
 	if err != nil {
 		return err
 	}
@@ -283,7 +309,7 @@ func (cu *catchUp) run(ctx context.Context, after string) error {
 		return nil // nothing after the last message handled
 	}
 	for {
-		page, err := cu.m.Fetch(ctx, jid.JID{}, Query{After: after, Max: catchUpPage})
+		page, err := cu.fetch(ctx, Query{After: after, Max: catchUpPage})
 		if err != nil {
 			return err
 		}

@@ -229,6 +229,35 @@ func TestCatchUpAfterResumption(t *testing.T) {
 	}
 }
 
+// TestCatchUpRetriesAFailedQuery: a catch-up whose query fails while the
+// session goes on tries again, and recovers what was lost.
+func TestCatchUpRetriesAFailedQuery(t *testing.T) {
+	srv := newArchivingServer(t)
+	events := make(chan xmpp.Event, 10)
+	alice, q, got := catchUpClient(t, srv, nil, events)
+	bob := login(t, srv.Server, 1)
+
+	srv.send(t, bob, alice.JID(), 1, 2, false)
+	expect(t, got, live(1, 2)...)
+	srv.send(t, bob, alice.JID(), 3, 2, true) // lost by the server
+	if err := bob.Sync(timeout(t)); err != nil {
+		t.Fatal(err)
+	}
+	srv.arch.mu.Lock()
+	srv.arch.failNext = 2
+	srv.arch.mu.Unlock()
+	if err := srv.Cut(alice.JID()); err != nil {
+		t.Fatal(err)
+	}
+	expect(t, got, recovered(3, 2)...)
+	if st := q.CatchUpStats(); st.Runs != 1 || st.Recovered != 2 || st.Failed != 0 {
+		t.Errorf("stats %+v; want 1 run, 2 recovered, none failed", st)
+	}
+	if n := len(srv.arch.queries()); n != 4 {
+		t.Errorf("%d queries; want 2 failed, then the head and one page", n)
+	}
+}
+
 // TestCatchUpFromStore: an application started again with the id it
 // stored catches up from there at Connect.
 func TestCatchUpFromStore(t *testing.T) {

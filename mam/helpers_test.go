@@ -95,6 +95,9 @@ type fakeArchive struct {
 	// ignoreIDs makes the archive ignore the ids field, as one without
 	// #extended might.
 	ignoreIDs bool
+	// failNext makes the archive answer that many queries with an
+	// internal-server-error.
+	failNext int
 	// extra, if set, returns elements to inject before the results of a
 	// query with the given queryid, and after them.
 	extra func(to jid.JID, queryID string) (before, after []*stanza.Element)
@@ -144,6 +147,10 @@ func (a *fakeArchive) serve(ctx context.Context, iq *stanza.IQ) (*stanza.Element
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.seen = append(a.seen, iq.Payload)
+	if a.failNext > 0 {
+		a.failNext--
+		return nil, stanza.NewError(stanza.ErrInternalServerError, "")
+	}
 	queryID := iq.Payload.Attr("queryid")
 	matched, err := a.match(iq.Payload)
 	if err != nil {
