@@ -115,12 +115,15 @@ type catchUp struct {
 	store IDStore
 
 	mu     sync.Mutex
-	last   string              // archive id of the last message handled
-	loaded bool                // last was read from the store
-	seen   map[string]struct{} // ids handled, at most seenIDs
-	order  []string            // seen, oldest first (a ring of seenIDs)
-	next   int                 // where order is written next once full
-	stats  CatchUpStats
+	last   string // archive id of the last message handled
+	loaded bool   // last was read from the store
+	// anchored says that last (even "") is a known point of the archive:
+	// a stored id, the archive's end at Connect, or a message handled.
+	anchored bool
+	seen     map[string]struct{} // ids handled, at most seenIDs
+	order    []string            // seen, oldest first (a ring of seenIDs)
+	next     int                 // where order is written next once full
+	stats    CatchUpStats
 }
 
 func newCatchUp(m *Querier, store IDStore) *catchUp {
@@ -195,6 +198,7 @@ func (cu *catchUp) track(_ context.Context, msg *stanza.Message) {
 	cu.mu.Lock()
 	cu.rememberLocked(id)
 	cu.last = id
+	cu.anchored = true
 	cu.mu.Unlock()
 	if cu.store != nil {
 		if err := cu.store.Save(id); err != nil {
@@ -234,24 +238,30 @@ func (cu *catchUp) event(ctx context.Context, ev xmpp.Event) {
 			id, err := cu.store.Load()
 			if err != nil {
 				cu.m.log.Warn("mam: catch-up: loading the last id failed", "error", err)
-				return
 			}
 			cu.mu.Lock()
 			cu.last = id
 			cu.mu.Unlock()
+		}
+		cu.mu.Lock()
+		anchor := cu.last == "" && !cu.anchored
+		cu.mu.Unlock()
+		if anchor {
+			cu.anchor(ctx)
+			return
 		}
 	case xmpp.EventNewSession, xmpp.EventResumed:
 	default:
 		return
 	}
 	cu.mu.Lock()
-	after := cu.last
-	if after != "" {
+	after, anchored := cu.last, cu.anchored
+	if after != "" || anchored {
 		cu.stats.Runs++
 	}
 	cu.mu.Unlock()
-	if after == "" {
-		return // nothing handled yet: nothing to catch up with
+	if after == "" && !anchored {
+		return // the archive's head at Connect is unknown: no start
 	}
 	ctx, cancel := context.WithTimeout(ctx, catchUpTimeout)
 	defer cancel()
@@ -272,6 +282,26 @@ func (cu *catchUp) event(ctx context.Context, ev xmpp.Event) {
 	cu.stats.Failed++
 	cu.mu.Unlock()
 	cu.m.log.Warn("mam: catch-up failed; messages after the last recovered may be missing", "after", after, "error", err)
+}
+
+// anchor notes, at Connect without a stored id, where the archive ends:
+// a message lost before the Client handled any (in the first
+// resumption, say) is after that point, so a catch-up finds it. An empty
+// archive anchors at its start.
+func (cu *catchUp) anchor(ctx context.Context) {
+	ctx, cancel := context.WithTimeout(ctx, catchUpQueryTimeout)
+	defer cancel()
+	head, err := cu.fetch(ctx, Query{Reverse: true, Max: 1})
+	if err != nil {
+		cu.m.log.Warn("mam: catch-up: finding the archive's end failed; catching up starts with the first message handled", "error", err)
+		return
+	}
+	cu.mu.Lock()
+	defer cu.mu.Unlock()
+	if cu.last == "" && len(head.Results) > 0 {
+		cu.last = head.Results[0].ID
+	}
+	cu.anchored = true
 }
 
 // fetch is Fetch for a catch-up: one query bounded by

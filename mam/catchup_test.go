@@ -229,7 +229,51 @@ func TestCatchUpAfterResumption(t *testing.T) {
 	}
 }
 
-// TestCatchUpRetriesAFailedQuery: a catch-up whose query fails while the
+// TestCatchUpBeforeAnythingHandled: a message lost in the first
+// resumption, before the Client handled any message, is recovered: the
+// catch-up starts from where the archive ended at Connect (ejabberd 23.01
+// lost the first message of a chaos run so), and what the archive held
+// before Connect is not delivered.
+func TestCatchUpBeforeAnythingHandled(t *testing.T) {
+	for _, old := range []int{0, 3} {
+		t.Run(fmt.Sprintf("%d archived before", old), func(t *testing.T) {
+			srv := newArchivingServer(t)
+			bob := login(t, srv.Server, 1)
+			alice0 := jid.MustParse("alice@localhost/res")
+			for i := range old {
+				m := stanza.NewMessage(stanza.MessageChat, alice0, fmt.Sprintf("old%d", i))
+				m.From = bob.JID()
+				srv.arch.msgs = append(srv.arch.msgs, archived{id: fmt.Sprintf("old-%d", i), stamp: time.Now().UTC(), msg: m})
+			}
+			events := make(chan xmpp.Event, 10)
+			alice, q, got := catchUpClient(t, srv, nil, events)
+			// The catch-up's start is the archive's end when the
+			// session starts: before anyone learns the session's
+			// address from its presence.
+			if err := alice.Sync(timeout(t)); err != nil {
+				t.Fatal(err)
+			}
+			srv.send(t, bob, alice.JID(), 1, 2, true) // lost by the server
+			if err := bob.Sync(timeout(t)); err != nil {
+				t.Fatal(err)
+			}
+			if err := srv.Cut(alice.JID()); err != nil {
+				t.Fatal(err)
+			}
+			expect(t, got, recovered(1, 2)...)
+			srv.mu.Lock()
+			clear(srv.lose)
+			srv.mu.Unlock()
+			srv.send(t, bob, alice.JID(), 3, 1, false)
+			expect(t, got, live(3, 1)...)
+			if st := q.CatchUpStats(); st.Recovered != 2 || st.Failed != 0 {
+				t.Errorf("stats %+v; want 2 recovered", st)
+			}
+		})
+	}
+}
+
+// TestCatchUpRetriesAFailedQuery:// TestCatchUpRetriesAFailedQuery: a catch-up whose query fails while the
 // session goes on tries again, and recovers what was lost.
 func TestCatchUpRetriesAFailedQuery(t *testing.T) {
 	srv := newArchivingServer(t)
@@ -253,8 +297,8 @@ func TestCatchUpRetriesAFailedQuery(t *testing.T) {
 	if st := q.CatchUpStats(); st.Runs != 1 || st.Recovered != 2 || st.Failed != 0 {
 		t.Errorf("stats %+v; want 1 run, 2 recovered, none failed", st)
 	}
-	if n := len(srv.arch.queries()); n != 4 {
-		t.Errorf("%d queries; want 2 failed, then the head and one page", n)
+	if n := len(srv.arch.queries()); n != 5 {
+		t.Errorf("%d queries; want the head at Connect, 2 failed, then the head and one page", n)
 	}
 }
 

@@ -58,7 +58,13 @@
 //
 //   - it remembers the archive id (the XEP-0359 stanza-id by the
 //     account's bare JID) of the last message handled, and, with
-//     Options.Store, keeps it across restarts;
+//     Options.Store, keeps it across restarts; without a stored id it
+//     notes at Connect where the archive ends (one query, on
+//     xmpp.EventConnected, before the session's first stanza), so that
+//     a message lost before any was handled is found too (a message
+//     archived between the binding of the resource and that query is
+//     not: a peer learns the session's address from its presence,
+//     sent after);
 //   - after a new session (xmpp.EventNewSession), after a resumption
 //     (xmpp.EventResumed: one query for the archive's newest id when
 //     nothing is missing), and at Connect when a stored id exists

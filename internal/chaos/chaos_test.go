@@ -228,6 +228,15 @@ func run(t *testing.T, srv xmpptest.Target, perSide int, slow time.Duration) {
 	}()
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
+	// Each Client's catch-up starts from the archive's end when its
+	// session started (mam notes it on EventConnected): a real peer
+	// learns a session's full JID only from the presence sent after
+	// that; these senders know it at once, so they wait for it.
+	for _, p := range peers {
+		if err := p.c.Sync(ctx); err != nil {
+			t.Fatalf("%s: sync: %v", p.name, err)
+		}
+	}
 
 	// Senders, paced so that the cuts fall throughout the exchange.
 	var wg sync.WaitGroup
