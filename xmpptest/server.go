@@ -147,6 +147,10 @@ func (s *RealServer) Name() string { return s.name }
 // also the name in the server's certificate.
 func (s *RealServer) Domain() string { return s.domain }
 
+// MUC returns the address of the server's Multi-User Chat service
+// (XEP-0045), "conference.localhost".
+func (s *RealServer) MUC() jid.JID { return jid.MustParse(mucHost(s.domain)) }
+
 // Addr returns the client-to-server listener, "127.0.0.1:port". It
 // offers STARTTLS and requires it before authentication.
 func (s *RealServer) Addr() string { return s.addr }
@@ -268,6 +272,10 @@ func firstLine(s string) string {
 	line, _, _ := strings.Cut(s, "\n")
 	return line
 }
+
+// mucHost returns the domain of the Multi-User Chat service of a server
+// hosting domain.
+func mucHost(domain string) string { return "conference." + domain }
 
 // archive returns conf when the server archives messages, else "".
 func archive(on bool, conf string) string {
