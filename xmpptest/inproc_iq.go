@@ -139,12 +139,17 @@ func (s *Server) Features() []string {
 	return slices.Compact(f)
 }
 
-// discoItems answers disco#items: the Server has no items.
+// discoItems answers disco#items: the Server's only item is its MUC
+// service, if it has one; an account has none.
 func (ss *session) discoItems(iq *stanza.IQ) (*stanza.Element, error) {
 	if iq.Payload.Attr("node") != "" {
 		return nil, stanza.NewError(stanza.ErrItemNotFound, "")
 	}
-	return stanza.NewElement(nsDiscoItems, "query"), nil
+	q := stanza.NewElement(nsDiscoItems, "query")
+	if m := ss.srv.MUC(); !m.IsZero() && iq.To == ss.srv.domainJ {
+		q.AddChild(stanza.NewElement(nsDiscoItems, "item", stanza.A("jid", m.String()), stanza.A("name", "Chatrooms")))
+	}
+	return q, nil
 }
 
 // rosterGet returns the roster (RFC 6121 section 2.2) and makes the

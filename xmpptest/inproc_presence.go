@@ -11,9 +11,12 @@ import (
 func (s *Server) routePresence(ss *session, p *stanza.Presence) {
 	switch p.Type {
 	case stanza.PresenceAvailable, stanza.PresenceUnavailable:
-		if p.To.IsZero() {
+		switch {
+		case p.To.IsZero():
 			s.broadcastLocked(ss, p)
-		} else {
+		case s.isMUC(p.To):
+			s.mucPresenceLocked(ss, p)
+		default:
 			s.directedLocked(ss, p)
 		}
 	case stanza.PresenceSubscribe, stanza.PresenceSubscribed, stanza.PresenceUnsubscribe, stanza.PresenceUnsubscribed:
@@ -67,6 +70,7 @@ func (s *Server) broadcastLocked(ss *session, p *stanza.Presence) {
 	} else {
 		targets = s.directedTargetsLocked(ss)
 		ss.available, ss.priority, ss.presence, ss.directed = false, 0, nil, nil
+		s.mucGoneLocked(ss.full, p) // its rooms got its presence
 	}
 	for _, c := range a.roster.subscribers() {
 		if ca := s.accountOf(c); ca != nil {

@@ -62,6 +62,7 @@ func (s *Server) unbindLocked(ss *session) {
 			sendPresence(t, p)
 		}
 		ss.directed = nil
+		s.mucGoneLocked(ss.full, nil)
 	}
 	s.notifyLocked()
 }
@@ -168,6 +169,10 @@ func (s *Server) routeMessage(ss *session, m *stanza.Message) {
 		m.To = ss.full.Bare() // RFC 6121 section 8.1.1.1
 	}
 	to := m.To
+	if s.isMUC(to) {
+		s.mucMessageLocked(ss, m)
+		return
+	}
 	if to.Domainpart() != s.domain {
 		s.bounceLocked(ss, m, stanza.ErrRemoteServerNotFound)
 		return
@@ -258,6 +263,10 @@ func (s *Server) routeIQ(ss *session, iq *stanza.IQ) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.isMUC(to) {
+		s.mucIQLocked(ss, iq)
+		return
+	}
 	if to.Domainpart() != s.domain {
 		s.bounceLocked(ss, iq, stanza.ErrRemoteServerNotFound)
 		return

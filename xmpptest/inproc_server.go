@@ -53,6 +53,12 @@ type ServerOptions struct {
 	// Logger receives sessions starting and ending (Info) and every
 	// element in and out (Debug). nil is silent.
 	Logger *slog.Logger
+	// MUC runs a Multi-User Chat service (XEP-0045) at
+	// conference.<Domain> (Server.MUC), listed in the disco#items of
+	// the domain. Any account may create rooms there: a new room is
+	// locked until its owner configures it. Without MUC, addresses of
+	// that domain are other servers' (remote-server-not-found).
+	MUC bool
 }
 
 // ErrNoSession is returned by the Server methods that act on a session
@@ -90,6 +96,22 @@ var ErrServerClosed = errors.New("xmpptest: server closed")
 // roster versioning, section 2.6), and whatever HandleIQ scripts. Rosters
 // and subscriptions (the state machine of RFC 6121 section 3) are kept in
 // memory for the Server's life.
+//
+// With ServerOptions.MUC it also runs a Multi-User Chat service (XEP-0045)
+// at MUC, conference.<Domain>: rooms created by joining them, locked
+// until their owner configures them (the muc#roomconfig form); history,
+// subject, private messages, nick changes, kicks, bans, roles and
+// affiliations (muc#admin), configuration and destruction (muc#owner),
+// mediated invitations, disco#info and disco#items of the service and
+// its rooms, and self-pings (XEP-0410); DropOccupant makes it forget an
+// occupant without a word, so that a test can check how a client finds
+// out. Its permission checks follow Prosody's. Of XEP-0045 it leaves
+// out: registration
+// with a room and reserved nicks, voice requests, several sessions under
+// one nick (the second gets conflict), fully anonymous rooms, presence
+// probes, room archives (XEP-0313), stanza-ids (XEP-0359), the status
+// codes about logging (170, 171) and nick rewriting (210), and the
+// rewriting of the ids of IQs it relays between occupants.
 //
 // It does not implement: offline storage (a chat or normal message for an
 // account with no available resource comes back as service-unavailable),
@@ -132,6 +154,8 @@ type Server struct {
 	hooks      []*hook
 	iqHandlers map[iqKey]IQHandlerFunc
 	features   []string // disco#info features added by HandleIQ
+
+	muc *mucService // nil without ServerOptions.MUC; set once, its state guarded by mu
 }
 
 // account is one account of the Server and its state: roster and bound
@@ -219,6 +243,11 @@ func newServer(c *ServerOptions) (*Server, error) {
 	}
 	if s.resumeTimeout <= 0 {
 		s.resumeTimeout = defaultResumeTimeout
+	}
+	if c.MUC {
+		if s.muc, err = newMUC(s.domain); err != nil {
+			return nil, err
+		}
 	}
 	accts := c.Accounts
 	if len(accts) == 0 {
