@@ -32,7 +32,13 @@
 // section 2.6), and keeps rosters and presence subscriptions in memory
 // (RFC 6121 sections 2 and 3). It keeps no offline messages: a chat
 // message for an account with no available resource comes back as
-// service-unavailable. It talks to no other server.
+// service-unavailable. It talks to no other server. With
+// ServerOptions.MUC it also runs a Multi-User Chat service (XEP-0045) at
+// conference.localhost (Server.MUC): rooms, their occupants, history,
+// subject, roles, affiliations, configuration and invitations, enough to
+// test a MUC client offline; DropOccupant makes it forget an occupant
+// silently, as a real service sometimes does, for tests of self-pings
+// (XEP-0410).
 //
 // Hooks make it a scripted server for tests of error paths: OnElement
 // sees every element in both directions and may drop, delay or replace
@@ -72,8 +78,11 @@
 // Both servers require TLS (STARTTLS, and direct TLS per XEP-0368 on a
 // second port), offer SCRAM with channel binding and PLAIN, and enable
 // stream management with resumption, ping, service discovery, roster
-// versioning, carbons, blocking, vCard, private XML storage and PEP. The
-// documentation of StartProsody and StartEjabberd lists the details.
+// versioning, carbons, blocking, vCard, private XML storage and PEP. Both
+// run a Multi-User Chat service at conference.localhost (RealServer.MUC)
+// where any account may create rooms, which keep an archive (XEP-0313)
+// unless RealServerOptions.NoArchive. The documentation of StartProsody
+// and StartEjabberd lists the details.
 //
 // # Missing servers and XMPP_INTEGRATION
 //

@@ -3,6 +3,8 @@ package xmpptest
 import (
 	"crypto/tls"
 	"testing"
+
+	"github.com/xmppkit/xmpp/jid"
 )
 
 // Target is a running server, real or in-process, in the terms a client
@@ -24,6 +26,11 @@ type Target interface {
 	Account(i int) Account
 	// Accounts returns the test accounts.
 	Accounts() []Account
+	// MUC returns the address of the server's Multi-User Chat service
+	// (XEP-0045), "conference.localhost" on each of them, where any
+	// account may create rooms. It is the zero JID for an in-process
+	// Server started without ServerOptions.MUC, which has none.
+	MUC() jid.JID
 }
 
 var (
@@ -34,7 +41,8 @@ var (
 // ForEachServer runs test as parallel subtests named "prosody",
 // "ejabberd" and "xmpptest": against a real Prosody and a real ejabberd
 // (started with nil RealServerOptions) and an in-process Server started
-// with opts. Under -short only the in-process Server runs. A real server
+// with opts (a test of Multi-User Chat gives ServerOptions.MUC, so that
+// all three have a MUC service at Target.MUC). Under -short only the in-process Server runs. A real server
 // that is not installed skips its subtest, saying how to install it, or
 // fails it when XMPP_INTEGRATION=1, as StartProsody and StartEjabberd do.
 // A test body that needs something one of them does not offer skips its
