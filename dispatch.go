@@ -175,6 +175,14 @@ func (c *Client) Sync(ctx context.Context) error {
 	}
 }
 
+// InHandler reports whether a call with ctx runs in one of c's handlers
+// or event handlers, on its dispatch goroutine. There a call may wait for
+// the answer to a request (Request, Ping), which the reader takes, but
+// not for any other stanza: the dispatch goroutine delivers it only after
+// the handler returns. Extension packages whose calls wait for presence
+// or messages check it to fail fast instead of waiting out their context.
+func (c *Client) InHandler(ctx context.Context) bool { return c.fromHandler(ctx) }
+
 // fromHandler reports whether a call with ctx comes from a handler: it
 // runs on the dispatch goroutine, or ctx is (or derives from) the
 // handlers' context while a handler runs.

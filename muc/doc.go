@@ -1,0 +1,70 @@
+// Package muc implements the occupant, moderator, admin and owner sides
+// of Multi-User Chat (XEP-0045), with direct invitations (XEP-0249),
+// self-ping (XEP-0410) and occupant ids (XEP-0421).
+//
+// Rooms, made once per xmpp.Client with New before it connects, joins
+// rooms and keeps each Room's state: its occupants with their roles,
+// affiliations and (where the room shows them) real JIDs, its subject,
+// and this occupant's nick. The rooms' messages reach the handler given
+// to HandleMessage, with the sender's nick and whether the message is
+// private, from the room's history, or the reflection of one's own;
+// what happens in the rooms reaches the handler given to HandleEvent
+// (occupants joining, leaving, changing nick, role or affiliation, kicks,
+// bans, removals, the subject, the room's destruction).
+//
+//	rooms := muc.New(c, nil)
+//	rooms.HandleMessage(func(ctx context.Context, room *muc.Room, m *muc.Message) {
+//		if !m.Own && !m.History && strings.HasPrefix(m.Body(), "!ping") {
+//			room.Send(ctx, m.Nick+": pong")
+//		}
+//	})
+//	// after c.Connect:
+//	room, err := rooms.Join(ctx, jid.MustParse("lobby@conference.example.org"), "bot", nil)
+//
+// A join completes when the room has sent its occupants, its history and
+// its subject (XEP-0045 §7.2); a refusal is a *JoinError that errors.Is
+// matches with the reason (ErrNickInUse, ErrPasswordRequired,
+// ErrMembersOnly, ErrBanned, ErrRoomFull, ErrRoomLocked,
+// ErrCreateNotAllowed, ErrNickRequired) and with the room's stanza error
+// condition. A join that creates the room (Room.Created) makes it an
+// instant room, or submits JoinOptions.Config, unless
+// JoinOptions.KeepLocked.
+//
+// While joined, a room claims its address on the Client (xmpp.Route with
+// its bare JID as From): its presence and messages go to Rooms, not to
+// the Client's default handlers; leaving releases the claim. Rooms also
+// claims messages with a muc#user payload (mediated invitations and
+// declines, which go to HandleInvite and HandleDecline) and XEP-0249
+// direct invitations.
+//
+// # Reconnection
+//
+// After a stream resumption nothing is needed: the room never saw us go.
+// After a new session the server has taken the old session out of every
+// room: Rooms joins each again, asking for the history since the last
+// live message (less one second), delivers that history (History
+// messages), reports the occupants who came and went, and ends with an
+// EventRejoined saying since when, and whether the history may have been
+// cut by the room's limit (HistoryFull). A refused rejoin is an
+// EventRejoinFailed, and the Room is out. Every SelfPing interval (15
+// minutes by default) each room is asked, with a XEP-0410 self-ping,
+// whether it still counts us in; one that forgot us is joined again the
+// same way.
+//
+// # What is checked
+//
+// Presence and messages from a room not joined are dropped with a log
+// line, as are occupant presences without an item, a self-presence for a
+// nick not asked for (unless the room says it assigned one, status 210),
+// a self-presence naming a real JID other than ours, and malformed
+// payloads (ParseUserX, ParseAdminItems and ParseDirectInvite return
+// errors wrapping ErrMalformed). Unknown status codes are kept in
+// Event.Status and otherwise ignored.
+//
+// # Not covered
+//
+// Room registration (XEP-0045 §7.10), the service's room list with RSM
+// paging, bookmarks, and catching up on a room's archive (MAM) instead of
+// its history; the room's archive can be queried with the mam package,
+// addressed to the room's JID.
+package muc
