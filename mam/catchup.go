@@ -77,7 +77,9 @@ type CatchUpStats struct {
 	Duplicates int
 	// Failed is the number of catch-ups that could not finish (the error
 	// is logged): the messages after the last one recovered may be
-	// missing.
+	// missing until the next catch-up. One cut short because the session
+	// ended is not counted: the next session's catch-up goes on from
+	// where it stopped.
 	Failed int
 }
 
@@ -270,8 +272,13 @@ func (cu *catchUp) event(ctx context.Context, ev xmpp.Event) {
 		if err = cu.run(ctx, after); err == nil {
 			return
 		}
-		if errors.Is(err, xmpp.ErrSessionLost) || errors.Is(err, xmpp.ErrClosed) || ctx.Err() != nil {
-			break // the next session catches up, from what was handled
+		if errors.Is(err, xmpp.ErrSessionLost) || errors.Is(err, xmpp.ErrClosed) {
+			// The next session catches up, from what was handled.
+			cu.m.log.Debug("mam: catch-up cut short by the session's end", "after", after, "error", err)
+			return
+		}
+		if ctx.Err() != nil {
+			break
 		}
 		cu.m.log.Warn("mam: catch-up query failed; trying again", "attempt", attempt, "error", err)
 		cu.mu.Lock()
@@ -293,8 +300,15 @@ func (cu *catchUp) anchor(ctx context.Context) {
 	defer cancel()
 	head, err := cu.fetch(ctx, Query{Reverse: true, Max: 1})
 	if err != nil {
-		cu.m.log.Warn("mam: catch-up: finding the archive's end failed; catching up starts with the first message handled", "error", err)
-		return
+		// Prosody 0.12.3 answers this query on an empty archive (a new
+		// account's) with service-unavailable or internal-server-error;
+		// a query from the start tells an empty archive from a failing
+		// one.
+		first, ferr := cu.fetch(ctx, Query{Max: 1})
+		if ferr != nil || len(first.Results) > 0 {
+			cu.m.log.Warn("mam: catch-up: finding the archive's end failed; catching up starts with the first message handled", "error", err)
+			return
+		}
 	}
 	cu.mu.Lock()
 	defer cu.mu.Unlock()
