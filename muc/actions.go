@@ -116,6 +116,7 @@ func (r *Room) Leave(ctx context.Context, status string) error {
 	}
 	done := r.done
 	nick := r.nick
+	r.leaving = true
 	r.mu.Unlock()
 	to, err := r.occupantJID(nick)
 	if err != nil {

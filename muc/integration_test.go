@@ -433,3 +433,143 @@ func TestInvitations(t *testing.T) {
 		}
 	})
 }
+
+// TestReconnection: through a resumption the occupant stays in the room
+// and nothing is needed; after a new session (the server refuses to
+// resume) Rooms joins again, delivers the history of the gap, and
+// reports it.
+func TestReconnection(t *testing.T) {
+	xmpptest.ForEachServer(t, &xmpptest.ServerOptions{MUC: true, StreamManagement: true}, func(t *testing.T, tg xmpptest.Target) {
+		room := roomJID(t, tg, "reconnect")
+		bob := connect(t, tg, 1, "bob", nil)
+		br, err := bob.rooms.Join(timeout(t), room, "Bob", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, resume := range []bool{true, false} {
+			name := "new session"
+			if resume {
+				name = "resumed"
+			}
+			t.Run(name, func(t *testing.T) {
+				proxy := xmpptest.StartProxy(t, tg.Addr())
+				opts := &xmpp.Options{Addr: proxy.Addr(), ReconnectMin: 5 * time.Millisecond, ReconnectMax: 50 * time.Millisecond}
+				if !resume {
+					opts.ResumeTimeout = time.Nanosecond // never resume
+				}
+				alice := connect(t, tg, 0, "alice", opts)
+				ar, err := alice.rooms.Join(timeout(t), room, "Alice", &muc.JoinOptions{NoHistory: true})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := br.Send(timeout(t), name+" before"); err != nil {
+					t.Fatal(err)
+				}
+				alice.message(t, name+" before")
+
+				proxy.Stall() // what bob sends now does not reach alice's old connection
+				for i := range 3 {
+					if err := br.Send(timeout(t), fmt.Sprintf("%s gap %d", name, i)); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if err := bob.c.Sync(timeout(t)); err != nil {
+					t.Fatal(err)
+				}
+				proxy.CutAll()
+				proxy.Resume()
+				for i := range 3 {
+					m := alice.message(t, fmt.Sprintf("%s gap %d", name, i))
+					if m.History == resume {
+						t.Errorf("%q: History %t", m.Body(), m.History)
+					}
+				}
+				if resume {
+					alice.mu.Lock()
+					kinds := eventKinds(alice.events)
+					alice.mu.Unlock()
+					for _, k := range kinds {
+						if k == "rejoined()" {
+							t.Errorf("rejoined after a resumption: %v", kinds)
+						}
+					}
+				} else {
+					ev := alice.event(t, muc.EventRejoined, "")
+					if ev.Since.IsZero() || ev.HistoryFull {
+						t.Errorf("rejoin %+v", ev)
+					}
+				}
+				// What was seen live before the gap is not delivered
+				// again from the history.
+				alice.mu.Lock()
+				n := 0
+				for _, m := range alice.messages {
+					if m.Body() == name+" before" {
+						n++
+					}
+				}
+				alice.mu.Unlock()
+				if n != 1 {
+					t.Errorf("%q delivered %d times", name+" before", n)
+				}
+				// Still (or again) in the room: messages flow both ways.
+				if err := ar.Send(timeout(t), name+" after"); err != nil {
+					t.Fatal(err)
+				}
+				bob.message(t, name+" after")
+				if err := ar.Leave(timeout(t), ""); err != nil {
+					t.Fatal(err)
+				}
+			})
+		}
+	})
+}
+
+// TestSelfPing: a room that forgot the occupant (the in-process server
+// drops it silently, as a restarted service would) answers the XEP-0410
+// self-ping with an error; the periodic self-ping finds it and joins
+// again.
+func TestSelfPing(t *testing.T) {
+	srv := xmpptest.StartServer(t, &xmpptest.ServerOptions{MUC: true})
+	a := srv.Account(0)
+	c := xmpp.New(a.JID(), &xmpp.Options{Password: a.Password, Resource: "muc", Addr: srv.Addr(), Dial: srv.DialPipe, TLSConfig: srv.TLSConfig()})
+	t.Cleanup(func() { c.Close() })
+	rejoined := make(chan muc.Event, 1)
+	rooms := muc.New(c, &muc.Options{SelfPing: 20 * time.Millisecond})
+	rooms.HandleEvent(func(_ context.Context, _ *muc.Room, ev muc.Event) {
+		if ev.Kind == muc.EventRejoined {
+			select {
+			case rejoined <- ev:
+			default:
+			}
+		}
+	})
+	if err := c.Connect(timeout(t)); err != nil {
+		t.Fatal(err)
+	}
+	room := roomJID(t, srv, "pinged")
+	r, err := rooms.Join(timeout(t), room, "Alice", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in, err := r.SelfPing(timeout(t)); err != nil || !in {
+		t.Fatalf("self-ping while joined: %t, %v", in, err)
+	}
+	if err := srv.DropOccupant(room, "Alice"); err != nil {
+		t.Fatal(err)
+	}
+	if in, err := r.SelfPing(timeout(t)); in || err != nil {
+		t.Errorf("self-ping once forgotten: %t, %v", in, err)
+	}
+	select {
+	case <-rejoined:
+	case <-timeout(t).Done():
+		t.Fatal("not joined again after the room forgot us")
+	}
+	if in, err := r.SelfPing(timeout(t)); err != nil || !in {
+		t.Errorf("self-ping after the rejoin: %t, %v", in, err)
+	}
+	if _, ok := r.Occupant("Alice"); !ok {
+		t.Error("not among the occupants after the rejoin")
+	}
+}

@@ -11,8 +11,10 @@ import (
 	"github.com/xmppkit/xmpp"
 	"github.com/xmppkit/xmpp/delay"
 	"github.com/xmppkit/xmpp/disco"
+	"github.com/xmppkit/xmpp/form"
 	"github.com/xmppkit/xmpp/jid"
 	"github.com/xmppkit/xmpp/stanza"
+	"github.com/xmppkit/xmpp/stanzaid"
 )
 
 // Occupant is someone in a room, as the room last presented them.
@@ -183,10 +185,12 @@ type Room struct {
 	before    map[string]Occupant
 	since     time.Time       // the gap a rejoin covers
 	renames   map[string]bool // new nicks announced by a 303, not yet present
+	seen      map[string]bool // keys of recent live messages (see messageKey)
+	seenOrder []string        // seen, oldest first, at most maxSeen
 	joinCh    chan error      // Join's wait; buffered 1
 	nickCh    chan error      // ChangeNick's wait
 	nickWant  string
-	leaveCh   chan struct{} // Leave's wait
+	leaving   bool // Leave sent our unavailable presence
 	done      chan struct{}
 	err       error
 	claimed   bool
@@ -197,6 +201,7 @@ func newRoom(rs *Rooms, room jid.JID, nick string, o JoinOptions) *Room {
 		rs: rs, jid: room, nick: nick, opts: o,
 		occupants: make(map[string]Occupant),
 		renames:   make(map[string]bool),
+		seen:      make(map[string]bool),
 		joinCh:    make(chan error, 1),
 		done:      make(chan struct{}),
 	}
@@ -313,10 +318,6 @@ func (r *Room) out(why error) {
 	r.err = why
 	claimed := r.claimed
 	r.claimed = false
-	if r.leaveCh != nil {
-		close(r.leaveCh)
-		r.leaveCh = nil
-	}
 	if r.nickCh != nil {
 		r.nickCh <- ErrNotJoined
 		r.nickCh = nil
@@ -419,6 +420,7 @@ func (r *Room) available(ctx context.Context, occ Occupant, x *UserX, self bool)
 	delete(r.renames, occ.Nick)
 	state := r.state
 	var events []Event
+	recreated := false
 	switch {
 	case self && (state == stateJoining || state == stateRejoining):
 		if occ.Nick != r.nick { // the room assigned another nick (210)
@@ -431,6 +433,12 @@ func (r *Room) available(ctx context.Context, occ Occupant, x *UserX, self bool)
 			// come: the join is done.
 			r.state = stateJoined
 			r.finishJoinLocked(nil)
+			if state == stateRejoining {
+				// The room went away while we were out (a temporary
+				// room empties): joining again made it anew.
+				recreated = true
+				events = append(events, Event{Kind: EventRejoined, Self: true, Since: r.since, Status: x.Status})
+			}
 		} else {
 			r.state = stateHistory
 			r.history = 0
@@ -458,7 +466,20 @@ func (r *Room) available(ctx context.Context, occ Occupant, x *UserX, self bool)
 			events = append(events, Event{Kind: EventPresenceChanged, Occupant: occ, Self: self})
 		}
 	}
+	opts := r.opts
+	if recreated {
+		r.before = nil
+	}
 	r.mu.Unlock()
+	if recreated && !opts.KeepLocked {
+		cfg := opts.Config
+		if cfg == nil {
+			cfg = form.New(form.TypeSubmit, "")
+		}
+		if err := r.Configure(ctx, cfg); err != nil {
+			r.rs.log.Warn("muc: configuring the room made anew failed", "room", r.jid, "error", err)
+		}
+	}
 	for _, ev := range events {
 		r.rs.emit(ctx, r, ev)
 	}
@@ -479,6 +500,18 @@ func (r *Room) unavailable(ctx context.Context, occ Occupant, it Item, x *UserX,
 	// occupant JID going away is about us, whatever the codes say.
 	if occ.Nick == r.nick || x.Destroy != nil {
 		self = true
+	}
+	removal := x.Destroy != nil || x.HasStatus(StatusKicked) || x.HasStatus(StatusBanned) || x.HasStatus(StatusAffiliationLost) ||
+		x.HasStatus(StatusMembersOnly) || x.HasStatus(StatusShutdown) || x.HasStatus(StatusRemovedError) || x.HasStatus(StatusNickChanged)
+	if self && !removal && !r.leaving {
+		// A plain departure we did not ask for: the old session's,
+		// which a server tells the room when a new session replaces it,
+		// possibly after our join again (ejabberd 23.01 does). A room
+		// that removes an occupant says why with a status code; should
+		// it have forgotten us without one, the self-ping finds out.
+		r.mu.Unlock()
+		r.rs.log.Debug("muc: ignored a departure of our nick we did not ask for (a replaced session's)", "room", r.jid)
+		return
 	}
 	prev, had := r.occupants[occ.Nick]
 	if had {
@@ -615,16 +648,22 @@ func (r *Room) message(ctx context.Context, m *stanza.Message) {
 	msg := &Message{Message: m, Nick: nick, Own: own}
 	switch m.Type {
 	case stanza.MessageGroupchat:
+		key := r.messageKey(m, nick)
+		r.mu.Lock()
 		if state == stateHistory || state == stateRejoining {
 			msg.History = true
-			r.mu.Lock()
 			r.history++
-			r.mu.Unlock()
+			if key != "" && r.seen[key] {
+				// Seen live before the gap: the history of a rejoin
+				// starts a little before the last message seen.
+				r.mu.Unlock()
+				return
+			}
 		} else if _, delayed := delay.Get(m); !delayed {
-			r.mu.Lock()
 			r.lastAt = time.Now()
-			r.mu.Unlock()
+			r.rememberLocked(key)
 		}
+		r.mu.Unlock()
 	case stanza.MessageError:
 	default:
 		msg.Private = nick != ""
@@ -690,6 +729,38 @@ func (r *Room) emitGap(ctx context.Context, before, now map[string]Occupant) {
 	}
 }
 
+// maxSeen bounds the live messages remembered to recognise them in a
+// rejoin's history.
+const maxSeen = 200
+
+// messageKey identifies a groupchat message across its live delivery and
+// the room's history: the room's stanza-id (XEP-0359, by the room's
+// JID) where the room gives one, else the sender's nick and message id,
+// which rooms keep; "" when there is neither.
+func (r *Room) messageKey(m *stanza.Message, nick string) string {
+	if id, ok := stanzaid.StanzaID(m, r.jid); ok {
+		return "sid\x00" + id
+	}
+	if m.ID != "" {
+		return "id\x00" + nick + "\x00" + m.ID
+	}
+	return ""
+}
+
+// rememberLocked notes key as seen live, forgetting the oldest beyond
+// maxSeen.
+func (r *Room) rememberLocked(key string) {
+	if key == "" || r.seen[key] {
+		return
+	}
+	if len(r.seenOrder) >= maxSeen {
+		delete(r.seen, r.seenOrder[0])
+		r.seenOrder = r.seenOrder[1:]
+	}
+	r.seen[key] = true
+	r.seenOrder = append(r.seenOrder, key)
+}
+
 func hasSubject(m *stanza.Message) bool { return len(m.Subjects) > 0 }
 
 func subjectText(m *stanza.Message) string { return m.Subject() }
@@ -720,11 +791,14 @@ func (r *Room) rejoin(ctx context.Context) {
 	r.renames = make(map[string]bool)
 	r.history = 0
 	r.since = r.lastAt
-	h := r.opts.History
+	// The history of the gap, whatever the first join asked for: from a
+	// second before the last live message (clocks differ; what was seen
+	// is recognised and dropped), or, if none was seen, as first asked.
+	h, none := r.opts.History, r.opts.NoHistory
 	if !r.lastAt.IsZero() {
-		h = History{Since: r.lastAt.Add(-time.Second), MaxStanzas: h.MaxStanzas}
+		h, none = History{Since: r.lastAt.Add(-time.Second), MaxStanzas: h.MaxStanzas}, false
 	}
-	nick, password, none := r.nick, r.opts.Password, r.opts.NoHistory
+	nick, password := r.nick, r.opts.Password
 	r.mu.Unlock()
 	occ, err := r.occupantJID(nick)
 	if err != nil {
