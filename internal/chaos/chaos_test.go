@@ -97,6 +97,8 @@ func (p *peer) onEvent(ev xmpp.Event) {
 				p.lost = append(p.lost, n)
 			}
 		}
+		// A report settles numbers as an arrival does: wake the wait.
+		notify(p.arrivedCh)
 	}
 }
 
