@@ -106,6 +106,9 @@ const (
 	// lose a query in a resumption (Prosody 0.12.3 did once in a chaos
 	// run), and the catch-up holds back every handler while it waits.
 	catchUpQueryTimeout = 20 * time.Second
+	// catchUpRetryDelay is how long after a failed catch-up it is tried
+	// again (see retryLater).
+	catchUpRetryDelay = 10 * time.Second
 	// catchUpAttempts is how often a catch-up is tried when a query
 	// fails or times out and the session goes on.
 	catchUpAttempts = 3
@@ -119,6 +122,11 @@ type catchUp struct {
 	mu     sync.Mutex
 	last   string // archive id of the last message handled
 	loaded bool   // last was read from the store
+	// retrying says a retryLater goroutine waits; pending is where it
+	// catches up from, "" once another catch-up covered it.
+	retrying   bool
+	pending    string
+	retryDelay time.Duration
 	// anchored says that last (even "") is a known point of the archive:
 	// a stored id, the archive's end at Connect, or a message handled.
 	anchored bool
@@ -129,7 +137,7 @@ type catchUp struct {
 }
 
 func newCatchUp(m *Querier, store IDStore) *catchUp {
-	cu := &catchUp{m: m, store: store, seen: make(map[string]struct{})}
+	cu := &catchUp{m: m, store: store, seen: make(map[string]struct{}), retryDelay: catchUpRetryDelay}
 	// Every message sent carries an origin-id, so that its recipient can
 	// tell a message sent again from a new one (see filter).
 	m.c.AddMessagePayload(func(*stanza.Element) *stanza.Element {
@@ -267,9 +275,15 @@ func (cu *catchUp) event(ctx context.Context, ev xmpp.Event) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, catchUpTimeout)
 	defer cancel()
+	start := after
 	var err error
 	for attempt := 1; attempt <= catchUpAttempts; attempt++ {
 		if err = cu.run(ctx, after); err == nil {
+			cu.mu.Lock()
+			if cu.pending == start {
+				cu.pending = "" // covered: the retry has nothing to do
+			}
+			cu.mu.Unlock()
 			return
 		}
 		if errors.Is(err, xmpp.ErrSessionLost) || errors.Is(err, xmpp.ErrClosed) {
@@ -288,7 +302,52 @@ func (cu *catchUp) event(ctx context.Context, ev xmpp.Event) {
 	cu.mu.Lock()
 	cu.stats.Failed++
 	cu.mu.Unlock()
-	cu.m.log.Warn("mam: catch-up failed; messages after the last recovered may be missing", "after", after, "error", err)
+	cu.m.log.Warn("mam: catch-up failed; trying again later", "after", after, "error", err, "in", cu.retryDelay)
+	cu.retryLater(after)
+}
+
+// retryLater catches up again from after, once, retryDelay from now, on
+// a goroutine of its own, unless another catch-up does first: a session
+// that goes on after a failed catch-up may bring no event that would
+// start one. What it recovers is queued behind the live traffic handled
+// meanwhile (out of order, but not lost); what was handled is dropped as
+// duplicates.
+func (cu *catchUp) retryLater(after string) {
+	cu.mu.Lock()
+	cu.pending = after
+	if cu.retrying {
+		cu.mu.Unlock()
+		return
+	}
+	cu.retrying = true
+	cu.mu.Unlock()
+	go func() {
+		t := time.NewTimer(cu.retryDelay)
+		defer t.Stop()
+		select {
+		case <-cu.m.c.Done():
+			return
+		case <-t.C:
+		}
+		cu.mu.Lock()
+		after := cu.pending
+		cu.retrying, cu.pending = false, ""
+		cu.mu.Unlock()
+		if after == "" {
+			return // a catch-up since covered it
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), catchUpTimeout)
+		defer cancel()
+		if err := cu.run(ctx, after); err != nil {
+			cu.mu.Lock()
+			cu.stats.Failed++
+			cu.mu.Unlock()
+			cu.m.log.Warn("mam: catch-up failed again", "after", after, "error", err)
+			if !errors.Is(err, xmpp.ErrClosed) {
+				cu.retryLater(after)
+			}
+		}
+	}()
 }
 
 // anchor notes, at Connect without a stored id, where the archive ends:

@@ -309,6 +309,34 @@ func TestCatchUpRetriesAFailedQuery(t *testing.T) {
 	}
 }
 
+// TestCatchUpTriedAgainLater: a catch-up whose every attempt failed
+// while the session goes on is tried again later, from where it stopped,
+// and recovers what was lost.
+func TestCatchUpTriedAgainLater(t *testing.T) {
+	srv := newArchivingServer(t)
+	events := make(chan xmpp.Event, 10)
+	alice, q, got := catchUpClient(t, srv, nil, events)
+	mam.SetCatchUpRetryDelay(q, 10*time.Millisecond)
+	bob := login(t, srv.Server, 1)
+
+	srv.send(t, bob, alice.JID(), 1, 2, false)
+	expect(t, got, live(1, 2)...)
+	srv.send(t, bob, alice.JID(), 3, 2, true) // lost by the server
+	if err := bob.Sync(timeout(t)); err != nil {
+		t.Fatal(err)
+	}
+	srv.arch.mu.Lock()
+	srv.arch.failNext = 3 // every attempt of the catch-up after the resumption
+	srv.arch.mu.Unlock()
+	if err := srv.Cut(alice.JID()); err != nil {
+		t.Fatal(err)
+	}
+	expect(t, got, recovered(3, 2)...)
+	if st := q.CatchUpStats(); st.Recovered != 2 || st.Failed != 1 {
+		t.Errorf("stats %+v; want 2 recovered, 1 failed", st)
+	}
+}
+
 // TestCatchUpFromStore: an application started again with the id it
 // stored catches up from there at Connect.
 func TestCatchUpFromStore(t *testing.T) {

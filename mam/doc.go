@@ -90,8 +90,13 @@
 //
 // Messages the account sent are not delivered (they are in the archive
 // too). CatchUpStats counts runs, recovered messages and duplicates
-// dropped. A catch-up that fails (an archive that no longer has the id,
-// say) is logged and counted in CatchUpStats.Failed.
+// dropped. Each query of a catch-up has 20 s, and a catch-up is tried
+// three times; one that still fails (an archive that no longer has the
+// id, a server that lost the query) is logged, counted in
+// CatchUpStats.Failed, and tried again 10 s later, from where it stopped,
+// until it succeeds or the Client ends: what it then recovers comes after
+// the live messages handled meanwhile. A catch-up cut short by the end of
+// the session is not a failure: the next session's goes on.
 //
 // # Not covered
 //
