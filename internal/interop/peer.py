@@ -69,7 +69,8 @@ class Peer(slixmpp.ClientXMPP):
         self.register_handler(Callback(
             "interop: every message", MatchXPath("{jabber:client}message"),
             self.on_stanza("message")))
-        self.add_event_handler("presence", self.on_stanza("presence"))
+        self.presence_handler = self.on_stanza("presence")
+        self.add_event_handler("presence", self.presence_handler)
         self.add_event_handler("disconnected", self.on_disconnected)
         self.started = False
         self.quitting = False
@@ -402,6 +403,26 @@ class Peer(slixmpp.ClientXMPP):
                 if marker is not None:
                     view["marker"] = name
                     view["marker_id"] = marker["id"]
+        elif event == "groupchat_message":
+            view["body"] = msg["body"]
+            view["muc_room"] = str(msg["mucroom"])
+            view["muc_nick"] = msg["mucnick"]
+        elif event == "groupchat_presence":
+            muc = msg["muc"]
+            view["muc_nick"] = muc["nick"]
+            view["codes"] = sorted(muc["status_codes"])
+            view["role"] = muc["role"]
+            view["affiliation"] = muc["affiliation"]
+            view["new_nick"] = muc["item"]["nick"]
+            view["reason"] = muc["item"]["reason"]
+        elif event == "groupchat_invite":
+            view["invite_from"] = str(msg["muc"]["invite"]["from"])
+            view["reason"] = msg["muc"]["invite"]["reason"]
+        elif event == "groupchat_direct_invite":
+            inv = msg["groupchat_invite"]
+            view["room"] = str(inv["jid"])
+            view["reason"] = inv["reason"]
+            view["password"] = inv["password"]
         elif event in ("carbon_received", "carbon_sent"):
             inner = msg[event]
             view["inner"] = {"from": str(inner["from"]),
@@ -445,6 +466,27 @@ class Peer(slixmpp.ClientXMPP):
         out = self.seen[event][:count]
         del self.seen[event][:count]
         return out
+
+    async def op_seen_where(self, event, where, timeout=8.0):
+        """Waits until the watched event fired with a record whose fields
+        have the values of where, and returns (and forgets) the oldest such
+        record; records before it stay."""
+        loop = asyncio.get_event_loop()
+        deadline = loop.time() + timeout
+        while True:
+            for i, view in enumerate(self.seen[event]):
+                if all(view.get(k) == v for k, v in where.items()):
+                    del self.seen[event][i]
+                    return view
+            self.seen_changed.clear()
+            left = deadline - loop.time()
+            if left <= 0:
+                raise TimeoutError("%s: none with %r: %r" % (
+                    event, where, self.seen[event]))
+            try:
+                await asyncio.wait_for(self.seen_changed.wait(), left)
+            except asyncio.TimeoutError:
+                pass
 
     # ---- ops of the subscription, disco and caps, IQ service and ad-hoc
     # command cases: what slixmpp's roster and XEP-0115 code does ----
@@ -494,6 +536,131 @@ class Peer(slixmpp.ClientXMPP):
         self.remove_handler("Entity Time")
         self.register_handler(Callback(
             "Entity Time", StanzaPath("iq@type=get/entity_time"), answer))
+        return None
+
+    # ---- ops of the Multi-User Chat cases: slixmpp's XEP-0045 and
+    # XEP-0249 plugins, loaded on demand (loaded at start, the MUC
+    # feature would change slixmpp's disco#info and caps in the other
+    # cases) ----
+
+    async def op_muc_enable(self):
+        """Loads the XEP-0045 and XEP-0249 plugins, and wakes the
+        occupant waits of op_muc_occupants on every room presence."""
+        self.register_plugin("xep_0045")
+        self.register_plugin("xep_0249")
+        # Every presence, not only slixmpp's "presence" event, which the
+        # plugin silences for occupants' presences (it makes the roster
+        # ignore their updates).
+        self.del_event_handler("presence", self.presence_handler)
+        self.register_handler(Callback(
+            "interop: every presence", MatchXPath("{jabber:client}presence"),
+            self.presence_handler))
+        self.muc_changed = asyncio.Event()
+        self.add_event_handler("groupchat_presence",
+                               lambda _: self.muc_changed.set())
+        return None
+
+    def muc_occupants(self, room):
+        """The plugin's roster of room: {nick: {role, affiliation, jid}}."""
+        plugin = self["xep_0045"]
+        out = {}
+        for nick in plugin.get_roster(JID(room)):
+            entry = plugin.rooms[JID(room)][nick]
+            out[nick] = {"role": entry.get("role", ""),
+                         "affiliation": entry.get("affiliation", ""),
+                         "jid": str(entry.get("jid") or "")}
+        return out
+
+    async def op_muc_join(self, room, nick, timeout=15):
+        """Joins room with the plugin's join_muc_wait (no history), which
+        returns once the room sent the self-presence and the subject;
+        returns the self-presence's nick, role, affiliation and status
+        codes, and the occupants the plugin lists."""
+        pres, _subject, _occupants, _history = \
+            await self["xep_0045"].join_muc_wait(
+                JID(room), nick, maxstanzas=0, timeout=timeout)
+        return {"nick": pres["from"].resource, "role": pres["muc"]["role"],
+                "affiliation": pres["muc"]["affiliation"],
+                "codes": sorted(pres["muc"]["status_codes"]),
+                "occupants": self.muc_occupants(room)}
+
+    async def op_muc_create(self, room, nick, timeout=15):
+        """Creates room: the join presence, as join_muc_wait sends it, the
+        self-presence (status 201 for a new room), then an empty submitted
+        configuration form through the plugin (an instant room, XEP-0045
+        §10.1.2), which unlocks it. join_muc_wait itself is not used: it
+        waits for a subject that a locked room need not send."""
+        plugin = self["xep_0045"]
+        room = JID(room)
+        got = asyncio.get_event_loop().create_future()
+
+        def done(pr):
+            if not got.done():
+                got.set_result(pr)
+        plugin.rooms[room] = {}
+        plugin.our_nicks[room] = nick
+        with self.event_handler("muc::%s::self-presence" % room, done), \
+                self.event_handler("muc::%s::presence-error" % room, done):
+            pres = self.make_presence(pto="%s/%s" % (room, nick))
+            pres.enable("muc_join")
+            pres["muc_join"]["history"]["maxstanzas"] = "0"
+            pres.send()
+            pr = await asyncio.wait_for(got, timeout)
+        if pr["type"] == "error":
+            raise ValueError("join refused: %s" % pr["error"]["condition"])
+        codes = sorted(pr["muc"]["status_codes"])
+        if 201 in codes:
+            await plugin.set_room_config(room, Form())
+        return {"nick": pr["from"].resource, "role": pr["muc"]["role"],
+                "affiliation": pr["muc"]["affiliation"], "codes": codes}
+
+    async def op_muc_occupants(self, room, present=(), absent=(),
+                               timeout=8.0):
+        """Waits until the plugin's roster of room lists every nick of
+        present and none of absent, and returns it."""
+        loop = asyncio.get_event_loop()
+        deadline = loop.time() + timeout
+        while True:
+            occ = self.muc_occupants(room)
+            if all(n in occ for n in present) and \
+                    not any(n in occ for n in absent):
+                return occ
+            self.muc_changed.clear()
+            left = deadline - loop.time()
+            if left <= 0:
+                raise TimeoutError("occupants of %s: %r; want %r and not %r"
+                                   % (room, sorted(occ), present, absent))
+            try:
+                await asyncio.wait_for(self.muc_changed.wait(), left)
+            except asyncio.TimeoutError:
+                pass
+
+    async def op_muc_nick(self, room, nick):
+        """Changes nick in room (XEP-0045 §7.6): an available presence to
+        the new occupant JID. The plugin has no call for it."""
+        self.send_presence(pto="%s/%s" % (room, nick))
+        return None
+
+    async def op_muc_kick(self, room, nick, reason=""):
+        """Kicks nick with the plugin's set_role (role none)."""
+        await self["xep_0045"].set_role(JID(room), nick, "none",
+                                        reason=reason)
+        return None
+
+    async def op_muc_set_role(self, room, nick, role, reason=""):
+        await self["xep_0045"].set_role(JID(room), nick, role,
+                                        reason=reason)
+        return None
+
+    async def op_muc_invite(self, room, to, reason=""):
+        """Sends a mediated invitation through room with the plugin."""
+        self["xep_0045"].invite(JID(room), JID(to), reason)
+        return None
+
+    async def op_direct_invite(self, to, room, reason=None, password=None):
+        """Sends a XEP-0249 direct invitation with the plugin."""
+        self["xep_0249"].send_invitation(JID(to), JID(room),
+                                         password=password, reason=reason)
         return None
 
 
