@@ -122,10 +122,12 @@ type catchUp struct {
 	mu     sync.Mutex
 	last   string // archive id of the last message handled
 	loaded bool   // last was read from the store
-	// retrying says a retryLater goroutine waits; pending is where it
-	// catches up from, "" once another catch-up covered it.
+	// retrying says a goroutine of later waits or runs; pending is
+	// where it catches up from, if hasPending (cleared when another
+	// catch-up covered it).
 	retrying   bool
 	pending    string
+	hasPending bool
 	retryDelay time.Duration
 	// anchored says that last (even "") is a known point of the archive:
 	// a stored id, the archive's end at Connect, or a message handled.
@@ -273,15 +275,22 @@ func (cu *catchUp) event(ctx context.Context, ev xmpp.Event) {
 	if after == "" && !anchored {
 		return // the archive's head at Connect is unknown: no start
 	}
+	if ev.Kind == xmpp.EventResumed {
+		// The resumed stream goes on with what the server held; the
+		// check for what it lost runs beside it, so that a slow archive
+		// (seconds under load) holds back no handler.
+		cu.later(after, 0)
+		return
+	}
 	ctx, cancel := context.WithTimeout(ctx, catchUpTimeout)
 	defer cancel()
 	start := after
 	var err error
 	for attempt := 1; attempt <= catchUpAttempts; attempt++ {
-		if err = cu.run(ctx, after); err == nil {
+		if err = cu.run(ctx, after, true); err == nil {
 			cu.mu.Lock()
-			if cu.pending == start {
-				cu.pending = "" // covered: the retry has nothing to do
+			if cu.hasPending && cu.pending == start {
+				cu.pending, cu.hasPending = "", false // covered
 			}
 			cu.mu.Unlock()
 			return
@@ -303,18 +312,22 @@ func (cu *catchUp) event(ctx context.Context, ev xmpp.Event) {
 	cu.stats.Failed++
 	cu.mu.Unlock()
 	cu.m.log.Warn("mam: catch-up failed; trying again later", "after", after, "error", err, "in", cu.retryDelay)
-	cu.retryLater(after)
+	cu.later(after, cu.retryDelay)
 }
 
-// retryLater catches up again from after, once, retryDelay from now, on
-// a goroutine of its own, unless another catch-up does first: a session
-// that goes on after a failed catch-up may bring no event that would
-// start one. What it recovers is queued behind the live traffic handled
-// meanwhile (out of order, but not lost); what was handled is dropped as
-// duplicates.
-func (cu *catchUp) retryLater(after string) {
+// later catches up from after, delay from now, on a goroutine of its
+// own, unless a catch-up on the dispatch goroutine covers it first: after
+// a resumption (delay 0), and again after a failed catch-up (a session
+// that goes on may bring no event that would start one). What it recovers
+// is queued behind the live traffic handled meanwhile, so a message the
+// server lost comes late, marked recovered; what was handled is dropped
+// as a duplicate. It does not move the point later catch-ups start from.
+// While one waits or runs, another asked for keeps the earlier point.
+func (cu *catchUp) later(after string, delay time.Duration) {
 	cu.mu.Lock()
-	cu.pending = after
+	if !cu.hasPending {
+		cu.pending, cu.hasPending = after, true
+	}
 	if cu.retrying {
 		cu.mu.Unlock()
 		return
@@ -322,7 +335,7 @@ func (cu *catchUp) retryLater(after string) {
 	cu.retrying = true
 	cu.mu.Unlock()
 	go func() {
-		t := time.NewTimer(cu.retryDelay)
+		t := time.NewTimer(delay)
 		defer t.Stop()
 		select {
 		case <-cu.m.c.Done():
@@ -330,22 +343,33 @@ func (cu *catchUp) retryLater(after string) {
 		case <-t.C:
 		}
 		cu.mu.Lock()
-		after := cu.pending
-		cu.retrying, cu.pending = false, ""
+		after, ok := cu.pending, cu.hasPending
+		cu.retrying, cu.pending, cu.hasPending = false, "", false
 		cu.mu.Unlock()
-		if after == "" {
+		if !ok {
 			return // a catch-up since covered it
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), catchUpTimeout)
 		defer cancel()
-		if err := cu.run(ctx, after); err != nil {
+		var err error
+		for attempt := 1; attempt <= catchUpAttempts; attempt++ {
+			err = cu.run(ctx, after, false)
+			if err == nil || errors.Is(err, xmpp.ErrClosed) || errors.Is(err, xmpp.ErrSessionLost) || ctx.Err() != nil {
+				break
+			}
+			cu.m.log.Warn("mam: catch-up query failed; trying again", "attempt", attempt, "error", err)
+		}
+		switch {
+		case err == nil, errors.Is(err, xmpp.ErrClosed):
+		case errors.Is(err, xmpp.ErrSessionLost):
+			// The next session's catch-up starts from what was handled,
+			// which is no later than after.
+		default:
 			cu.mu.Lock()
 			cu.stats.Failed++
 			cu.mu.Unlock()
-			cu.m.log.Warn("mam: catch-up failed again", "after", after, "error", err)
-			if !errors.Is(err, xmpp.ErrClosed) {
-				cu.retryLater(after)
-			}
+			cu.m.log.Warn("mam: catch-up failed; trying again later", "after", after, "error", err, "in", cu.retryDelay)
+			cu.later(after, cu.retryDelay)
 		}
 	}()
 }
@@ -387,18 +411,21 @@ func (cu *catchUp) fetch(ctx context.Context, q Query) (Page, error) {
 
 // run fetches the account's archive after the id after, page by page,
 // and delivers each message the account received that was not handled
-// yet, in the archive's order, as recovered. It runs on the dispatch
-// goroutine (in an event handler), so what it delivers comes before the
-// new session's live traffic.
+// yet, in the archive's order, as recovered. On the dispatch goroutine
+// (in an event handler) what it delivers comes before the session's live
+// traffic; from another goroutine (later) it is queued behind what is
+// queued already. With advance it moves the point the next catch-up
+// starts from along as it goes, which only the dispatch goroutine's
+// catch-ups may do: they alone know nothing was handled meanwhile.
 //
 // It goes no further than the newest message the archive holds when it
 // starts: the server routes what it archives later to this session
 // (after a new session, whose presence the Client sent again before
 // this query, on the same stream; after a resumption, on the resumed
-// stream), and the stream brings it, in order, after the catch-up. Without that bound a catch-up would chase
-// messages arriving as fast as it pages through them, holding back
-// every handler meanwhile.
-func (cu *catchUp) run(ctx context.Context, after string) error {
+// stream), and the stream brings it after the catch-up. Without that
+// bound a catch-up would chase messages arriving as fast as it pages
+// through them, holding back every handler meanwhile.
+func (cu *catchUp) run(ctx context.Context, after string, advance bool) error {
 	own := cu.own()
 	head, err := cu.fetch(ctx, Query{Reverse: true, Max: 1})
 	if err != nil {
@@ -421,17 +448,21 @@ func (cu *catchUp) run(ctx context.Context, after string) error {
 				return err
 			}
 			if r.ID == end && end != "" {
-				cu.mu.Lock()
-				cu.last = end
-				cu.mu.Unlock()
+				if advance {
+					cu.mu.Lock()
+					cu.last = end
+					cu.mu.Unlock()
+				}
 				return nil
 			}
 		}
 		if page.RSM.Last != "" {
 			after = page.RSM.Last
-			cu.mu.Lock()
-			cu.last = after
-			cu.mu.Unlock()
+			if advance {
+				cu.mu.Lock()
+				cu.last = after
+				cu.mu.Unlock()
+			}
 		}
 		if page.Complete || len(page.Results) == 0 || page.RSM.Last == "" {
 			return nil
