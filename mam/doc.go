@@ -65,20 +65,21 @@
 //     archived between the binding of the resource and that query is
 //     not: a peer learns the session's address from its presence,
 //     sent after);
-//   - after a new session (xmpp.EventNewSession), after a resumption
-//     (xmpp.EventResumed: one query for the archive's newest id when
-//     nothing is missing), and at Connect when a stored id exists
-//     (xmpp.EventConnected), it fetches the account's
+//   - after a new session (xmpp.EventNewSession), and at Connect when a
+//     stored id exists (xmpp.EventConnected), it fetches the account's
 //     archive after that id and delivers every message the account
 //     received that was not handled yet, in the archive's order, with a
 //     <delay/> saying when the archive got it, to the application's
-//     handlers through xmpp.Client.DeliverRecovered: before the
-//     session's live traffic, with xmpp.Recovered(ctx) true (after a
-//     resumption, that includes messages the resumed stream would have
-//     brought again: they come from the archive, and their stream copies
-//     are dropped as duplicates);
-//     The catch-up goes up to the newest message the archive holds when
-//     it starts: what arrives later comes over the new session's stream;
+//     handlers through xmpp.Client.DeliverRecovered: before the new
+//     session's live traffic, with xmpp.Recovered(ctx) true. It goes up
+//     to the newest message the archive holds when it starts: what
+//     arrives later comes over the new session's stream;
+//   - after a resumption (xmpp.EventResumed) the resumed stream goes on
+//     at once, and the same fetch runs beside it, on a goroutine of its
+//     own (one query for the archive's newest id when nothing is
+//     missing): a message the server lost comes late, behind the live
+//     traffic handled meanwhile, marked recovered, rather than never;
+//     a slow archive holds back no handler;
 //   - every message the Client sends carries a XEP-0359 origin-id
 //     (xmpp.Client.AddMessagePayload), and it drops any message whose
 //     archive id, or whose sender and origin-id, was handled already
