@@ -4,6 +4,7 @@ import (
 	"crypto"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/xmppkit/xmpp/disco"
@@ -84,17 +85,33 @@ func TestServers(t *testing.T) {
 				t.Fatal(err)
 			}
 			var want []disco.Item
-			if tg.Name() == "ejabberd" {
-				want = []disco.Item{{JID: jid.MustParse("pubsub." + tg.Domain())}}
+			if !tg.MUC().IsZero() {
+				want = append(want, disco.Item{JID: tg.MUC()})
 			}
+			if tg.Name() == "ejabberd" {
+				want = append(want, disco.Item{JID: jid.MustParse("pubsub." + tg.Domain())})
+			}
+			byJID := func(a, b disco.Item) int { return strings.Compare(a.JID.String(), b.JID.String()) }
+			slices.SortFunc(items, byJID)
+			slices.SortFunc(want, byJID)
 			if !reflect.DeepEqual(items, want) {
 				t.Errorf("items %+v, want %+v", items, want)
 			}
 			found, err := disco.FindServices(timeout(t), alice, domain, func(info disco.Info) bool {
 				return info.HasIdentity("pubsub", "service")
 			})
-			if err != nil || len(found) != len(want) {
-				t.Errorf("FindServices(pubsub) = %v, %v; want %d", found, err, len(want))
+			wantPubsub := 0
+			if tg.Name() == "ejabberd" {
+				wantPubsub = 1
+			}
+			if err != nil || len(found) != wantPubsub {
+				t.Errorf("FindServices(pubsub) = %v, %v; want %d", found, err, wantPubsub)
+			}
+			muc, err := disco.FindServices(timeout(t), alice, domain, func(info disco.Info) bool {
+				return info.HasIdentity("conference", "text")
+			})
+			if err != nil || len(muc) != len(want)-wantPubsub || (len(muc) == 1 && muc[0] != tg.MUC()) {
+				t.Errorf("FindServices(conference) = %v, %v; want %v", muc, err, tg.MUC())
 			}
 		})
 
