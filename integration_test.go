@@ -190,10 +190,23 @@ func TestIntegrationTwoClients(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 
-		msgs := make(chan *stanza.Message, 1)
-		bob.HandleMessage(Route{}, func(ctx context.Context, m *stanza.Message) { msgs <- m })
-		pres := make(chan *stanza.Presence, 1)
-		bob.HandlePresence(Route{}, func(ctx context.Context, p *stanza.Presence) { pres <- p })
+		// The handlers never block: a stanza nobody waits for (a second
+		// presence, say) must not hold bob's dispatch goroutine, which
+		// answers the IQs of the later subtests.
+		msgs := make(chan *stanza.Message, 8)
+		bob.HandleMessage(Route{}, func(ctx context.Context, m *stanza.Message) {
+			select {
+			case msgs <- m:
+			default:
+			}
+		})
+		pres := make(chan *stanza.Presence, 8)
+		bob.HandlePresence(Route{}, func(ctx context.Context, p *stanza.Presence) {
+			select {
+			case pres <- p:
+			default:
+			}
+		})
 
 		t.Run("message", func(t *testing.T) {
 			if err := alice.Send(ctx, stanza.NewMessage(stanza.MessageChat, bob.JID(), "hello bob")); err != nil {
