@@ -431,8 +431,15 @@ func catchUpScenario(t *testing.T, tg xmpptest.Target, recipient, sender, drops 
 	if err := alice.Connect(ctx); err != nil {
 		t.Fatal(err)
 	}
-	// Available, so that messages to her bare JID are routed to her.
+	// Available, so that messages to her bare JID are routed to her; and
+	// known to be so before bob sends: a message to her bare JID that
+	// ejabberd routes before it has processed her presence goes to
+	// offline storage, and comes after later ones (a CI run under load
+	// delivered message 0 after message 6).
 	if err := alice.Send(ctx, stanza.NewPresence(stanza.PresenceAvailable, jid.JID{})); err != nil {
+		t.Fatal(err)
+	}
+	if err := alice.Sync(ctx); err != nil {
 		t.Fatal(err)
 	}
 
