@@ -573,3 +573,77 @@ func TestSelfPing(t *testing.T) {
 		t.Error("not among the occupants after the rejoin")
 	}
 }
+
+// TestMembersAndVoice: a reserved room configured before anyone else may
+// enter, made members-only; a non-member refused; membership granted and
+// listed; voice revoked and granted again, seen by the occupant.
+func TestMembersAndVoice(t *testing.T) {
+	xmpptest.ForEachServer(t, &xmpptest.ServerOptions{MUC: true}, func(t *testing.T, tg xmpptest.Target) {
+		alice := connect(t, tg, 0, "alice", nil)
+		bob := connect(t, tg, 1, "bob", nil)
+		room := roomJID(t, tg, "members")
+		ar, err := alice.rooms.Join(timeout(t), room, "Alice", &muc.JoinOptions{KeepLocked: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !ar.Created() {
+			t.Fatal("not created")
+		}
+		cfg, err := ar.Config(timeout(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sub := cfg.Submit()
+		for v, b := range map[string]bool{"muc#roomconfig_membersonly": true, "muc#roomconfig_moderatedroom": true} {
+			if err := sub.SetBool(v, b); err != nil {
+				t.Fatalf("%s: %v", v, err)
+			}
+		}
+		if err := ar.Configure(timeout(t), sub); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := bob.rooms.Join(timeout(t), room, "Bob", nil); !errors.Is(err, muc.ErrMembersOnly) || !errors.Is(err, stanza.ErrRegistrationRequired) {
+			t.Fatalf("a non-member's join: %v", err)
+		}
+		if err := ar.SetAffiliation(timeout(t), bob.c.JID(), muc.AffiliationMember, "welcome"); err != nil {
+			t.Fatal(err)
+		}
+		members, err := ar.Affiliations(timeout(t), muc.AffiliationMember)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(members) != 1 || members[0].JID != bob.c.JID().Bare() {
+			t.Errorf("members %+v", members)
+		}
+		br, err := bob.rooms.Join(timeout(t), room, "Bob", nil)
+		if err != nil {
+			t.Fatalf("a member's join: %v", err)
+		}
+		if self := br.Self(); self.Affiliation != muc.AffiliationMember || self.Role != muc.RoleParticipant {
+			t.Errorf("bob is %+v", self)
+		}
+		// Voice revoked: bob sees his own role change.
+		if err := ar.SetRole(timeout(t), "Bob", muc.RoleVisitor, "quiet"); err != nil {
+			t.Fatal(err)
+		}
+		ev := bob.event(t, muc.EventRoleChanged, "Bob")
+		if !ev.Self || ev.Occupant.Role != muc.RoleVisitor || ev.OldRole != muc.RoleParticipant {
+			t.Errorf("role change %+v", ev)
+		}
+		if br.Self().Role != muc.RoleVisitor {
+			t.Errorf("bob's role %q", br.Self().Role)
+		}
+		// And granted again.
+		if err := ar.SetRole(timeout(t), "Bob", muc.RoleParticipant, ""); err != nil {
+			t.Fatal(err)
+		}
+		bob.until(t, "voice again", func() bool {
+			for _, e := range bob.events {
+				if e.Kind == muc.EventRoleChanged && e.Occupant.Role == muc.RoleParticipant {
+					return true
+				}
+			}
+			return false
+		})
+	})
+}
