@@ -647,3 +647,70 @@ func TestMembersAndVoice(t *testing.T) {
 		})
 	})
 }
+
+// TestBadInput: stanzas that claim what they may not are dropped, and
+// the room's state stays right: a self-presence naming another real JID,
+// a self-presence for a nick not asked for, an occupant presence without
+// its item, a malformed payload; an unknown status code is kept.
+func TestBadInput(t *testing.T) {
+	srv := xmpptest.StartServer(t, &xmpptest.ServerOptions{MUC: true})
+	alice := connect(t, srv, 0, "alice", nil)
+	room := roomJID(t, srv, "bad")
+	r, err := alice.rooms.Join(timeout(t), room, "Alice", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inject := func(s string) {
+		t.Helper()
+		e, err := stanza.ParseElement(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := srv.Inject(alice.c.JID(), e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	to := alice.c.JID().String()
+	for _, s := range []string{
+		// Our nick, status 110, someone else's JID.
+		`<presence xmlns='jabber:client' from='bad@conference.localhost/Alice' to='` + to + `'><x xmlns='http://jabber.org/protocol/muc#user'><item affiliation='none' role='visitor' jid='mallory@localhost/x'/><status code='110'/></x></presence>`,
+		// Status 110 for a nick we did not ask for.
+		`<presence xmlns='jabber:client' from='bad@conference.localhost/Mallory' to='` + to + `'><x xmlns='http://jabber.org/protocol/muc#user'><item affiliation='owner' role='moderator'/><status code='110'/></x></presence>`,
+		// No item.
+		`<presence xmlns='jabber:client' from='bad@conference.localhost/Eve' to='` + to + `'><x xmlns='http://jabber.org/protocol/muc#user'/></presence>`,
+		// A role that does not exist.
+		`<presence xmlns='jabber:client' from='bad@conference.localhost/Eve' to='` + to + `'><x xmlns='http://jabber.org/protocol/muc#user'><item role='emperor'/></x></presence>`,
+		// A room we are not in.
+		`<presence xmlns='jabber:client' from='other@conference.localhost/Bob' to='` + to + `'><x xmlns='http://jabber.org/protocol/muc#user'><item affiliation='none' role='participant'/></x></presence>`,
+		`<message xmlns='jabber:client' type='chat' from='other@conference.localhost/Bob' to='` + to + `'><body>psst</body><x xmlns='http://jabber.org/protocol/muc#user'/></message>`,
+		// An unknown status code with a real newcomer.
+		`<presence xmlns='jabber:client' from='bad@conference.localhost/Carol' to='` + to + `'><x xmlns='http://jabber.org/protocol/muc#user'><item affiliation='none' role='participant'/><status code='999'/></x></presence>`,
+	} {
+		inject(s)
+	}
+	ev := alice.event(t, muc.EventOccupantJoined, "Carol")
+	if len(ev.Status) != 1 || ev.Status[0] != 999 {
+		t.Errorf("Carol's status codes %v", ev.Status)
+	}
+	if self := r.Self(); self.Role != muc.RoleModerator || self.JID != alice.c.JID() {
+		t.Errorf("self changed to %+v", self)
+	}
+	if r.Nick() != "Alice" {
+		t.Errorf("nick changed to %q", r.Nick())
+	}
+	for _, nick := range []string{"Mallory", "Eve"} {
+		if _, ok := r.Occupant(nick); ok {
+			t.Errorf("%s listed", nick)
+		}
+	}
+	alice.mu.Lock()
+	defer alice.mu.Unlock()
+	for _, m := range alice.messages {
+		if m.Body() == "psst" {
+			t.Error("a message from a room not joined was delivered")
+		}
+	}
+	if _, ok := alice.rooms.Room(jid.MustParse("other@conference.localhost")); ok {
+		t.Error("a room not joined is listed")
+	}
+}

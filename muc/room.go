@@ -454,7 +454,7 @@ func (r *Room) available(ctx context.Context, occ Occupant, x *UserX, self bool)
 	case renamed:
 		// Announced by the 303 already.
 	case !had:
-		events = append(events, Event{Kind: EventOccupantJoined, Occupant: occ, Self: self})
+		events = append(events, Event{Kind: EventOccupantJoined, Occupant: occ, Self: self, Status: x.Status})
 	default:
 		if prev.Role != occ.Role {
 			events = append(events, Event{Kind: EventRoleChanged, Occupant: occ, Self: self, OldRole: prev.Role, Status: x.Status})
@@ -463,7 +463,7 @@ func (r *Room) available(ctx context.Context, occ Occupant, x *UserX, self bool)
 			events = append(events, Event{Kind: EventAffiliationChanged, Occupant: occ, Self: self, OldAffiliation: prev.Affiliation, Status: x.Status})
 		}
 		if prev.Show != occ.Show || prev.Status != occ.Status {
-			events = append(events, Event{Kind: EventPresenceChanged, Occupant: occ, Self: self})
+			events = append(events, Event{Kind: EventPresenceChanged, Occupant: occ, Self: self, Status: x.Status})
 		}
 	}
 	opts := r.opts
