@@ -118,8 +118,10 @@ func TestSpoofedResults(t *testing.T) {
 	if got := ids(p.Results); !slices.Equal(got, wantIDs(0, 1)) {
 		t.Fatalf("results %v; want id-000 and id-001 without the late one", got)
 	}
-	if logs.count(slog.LevelDebug) != debugBefore+1 {
-		t.Errorf("the late result was not dropped as belonging to no query")
+	// At least the late one (a result of an earlier query of this test
+	// may also come late on a loaded machine).
+	if n := logs.count(slog.LevelDebug); n < debugBefore+1 {
+		t.Errorf("the late result was not dropped as belonging to no query (%d debug lines before, %d after)", debugBefore, n)
 	}
 }
 

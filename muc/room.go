@@ -510,7 +510,10 @@ func (r *Room) unavailable(ctx context.Context, occ Occupant, it Item, x *UserX,
 		// that removes an occupant says why with a status code; should
 		// it have forgotten us without one, the self-ping finds out.
 		r.mu.Unlock()
-		r.rs.log.Debug("muc: ignored a departure of our nick we did not ask for (a replaced session's)", "room", r.jid)
+		r.rs.log.Debug("muc: a departure of our nick we did not ask for (a replaced session's?): checking with a self-ping", "room", r.jid)
+		// ejabberd 23.01 may take the rejoined occupant out with the
+		// replaced session, both having one full JID: ask the room.
+		go r.rs.verify(r)
 		return
 	}
 	prev, had := r.occupants[occ.Nick]

@@ -65,6 +65,40 @@ func (rs *Rooms) startSelfPing() {
 	}()
 }
 
+// verify self-pings r once, off the dispatch goroutine, and joins it
+// again if the room forgot us.
+func (rs *Rooms) verify(r *Room) {
+	select {
+	case <-rs.c.Done():
+		return
+	default:
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	// A rejoin in progress answers for itself: wait for it to end.
+	for {
+		r.mu.Lock()
+		state := r.state
+		r.mu.Unlock()
+		if state == stateJoined || state == stateOut {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-rs.c.Done():
+			return
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	in, err := r.SelfPing(ctx)
+	if err != nil || in {
+		return
+	}
+	rs.log.Warn("muc: the room took this occupant out with a replaced session; joining again", "room", r.jid)
+	r.rejoin(ctx)
+}
+
 // pingAll self-pings each joined room and joins again those that forgot
 // us.
 func (rs *Rooms) pingAll() {
