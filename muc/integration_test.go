@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -109,6 +110,28 @@ func (o *occupant) message(t *testing.T, body string) *muc.Message {
 	return m
 }
 
+// heard reports whether o got, within d, a message whose body starts
+// with prefix.
+func heard(o *occupant, prefix string, d time.Duration) bool {
+	deadline := time.NewTimer(d)
+	defer deadline.Stop()
+	for {
+		o.mu.Lock()
+		for _, m := range o.messages {
+			if strings.HasPrefix(m.Body(), prefix) {
+				o.mu.Unlock()
+				return true
+			}
+		}
+		o.mu.Unlock()
+		select {
+		case <-o.changed:
+		case <-deadline.C:
+			return false
+		}
+	}
+}
+
 // connect logs account i of tg in, with Rooms attached.
 func connect(t *testing.T, tg xmpptest.Target, i int, name string, opts *xmpp.Options) *occupant {
 	t.Helper()
@@ -158,8 +181,12 @@ func connect(t *testing.T, tg xmpptest.Target, i int, name string, opts *xmpp.Op
 		t.Fatalf("%s: %v", name, err)
 	}
 	// Available, so that messages to the bare JID (mediated
-	// invitations) reach this session.
+	// invitations) reach this session; and known to be so by the server
+	// before anyone sends one.
 	if err := c.Send(timeout(t), stanza.NewPresence(stanza.PresenceAvailable, jid.JID{})); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Sync(timeout(t)); err != nil {
 		t.Fatal(err)
 	}
 	return oc
@@ -512,11 +539,24 @@ func TestReconnection(t *testing.T) {
 				if n != 1 {
 					t.Errorf("%q delivered %d times", name+" before", n)
 				}
-				// Still (or again) in the room: messages flow both ways.
-				if err := ar.Send(timeout(t), name+" after"); err != nil {
-					t.Fatal(err)
+				// Still (or again) in the room: alice's messages reach
+				// bob. ejabberd may take the rejoined occupant out with
+				// the replaced session (both have one full JID); Rooms
+				// finds out with a self-ping and joins again, and what
+				// alice says in between the room refuses (an error to
+				// her). So she says it until the room has her back.
+				ctx := timeout(t)
+				for i := 0; ; i++ {
+					if err := ar.Send(ctx, fmt.Sprintf("%s after %d", name, i)); err != nil {
+						t.Fatal(err)
+					}
+					if heard(bob, name+" after", 2*time.Second) {
+						break
+					}
+					if ctx.Err() != nil {
+						t.Fatalf("bob never heard alice after the %s", name)
+					}
 				}
-				bob.message(t, name+" after")
 				if err := ar.Leave(timeout(t), ""); err != nil {
 					t.Fatal(err)
 				}
