@@ -261,19 +261,8 @@ func mucError(c stanza.Condition, t stanza.ErrorType, by jid.JID) *stanza.Error 
 // the payload of a presence or message error (the join request's <x/>).
 // Errors and IQ results are not answered. Server.mu is held.
 func (s *Server) mucRejectLocked(ss *session, st stanza.Stanza, e *stanza.Error, echo *stanza.Element) {
-	switch st := st.(type) {
-	case *stanza.IQ:
-		if st.Type != stanza.IQGet && st.Type != stanza.IQSet {
-			return
-		}
-	case *stanza.Message:
-		if st.Type == stanza.MessageError {
-			return
-		}
-	case *stanza.Presence:
-		if st.Type == stanza.PresenceError {
-			return
-		}
+	if !answerable(st) {
+		return
 	}
 	reply := stanza.ErrorReply(st, e)
 	if echo != nil {

@@ -144,21 +144,24 @@ func (s *Server) rejectInvalid(ss *session, e *stanza.Element, err error) {
 // c, unless st is itself an error or an IQ result (RFC 6120 section
 // 8.3.1). s.mu is held.
 func (s *Server) bounceLocked(ss *session, st stanza.Stanza, c stanza.Condition) {
-	switch st := st.(type) {
-	case *stanza.IQ:
-		if st.Type != stanza.IQGet && st.Type != stanza.IQSet {
-			return
-		}
-	case *stanza.Message:
-		if st.Type == stanza.MessageError {
-			return
-		}
-	case *stanza.Presence:
-		if st.Type == stanza.PresenceError {
-			return
-		}
+	if !answerable(st) {
+		return
 	}
 	ss.send(stanza.ErrorReply(st, stanza.NewError(c, "")).Element())
+}
+
+// answerable reports whether st may be answered with an error: not an
+// error itself, nor an IQ result (RFC 6120 section 8.3.1).
+func answerable(st stanza.Stanza) bool {
+	switch st := st.(type) {
+	case *stanza.IQ:
+		return st.Type == stanza.IQGet || st.Type == stanza.IQSet
+	case *stanza.Message:
+		return st.Type != stanza.MessageError
+	case *stanza.Presence:
+		return st.Type != stanza.PresenceError
+	}
+	return true
 }
 
 // routeMessage delivers a message as RFC 6121 section 8.5 says. Without
