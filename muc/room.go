@@ -1,6 +1,7 @@
 package muc
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"maps"
@@ -518,8 +519,8 @@ func (r *Room) unavailable(ctx context.Context, occ Occupant, it Item, x *UserX,
 	}
 	prev, had := r.occupants[occ.Nick]
 	if had {
-		occ.JID = cmpJID(occ.JID, prev.JID)
-		occ.ID = cmpString(occ.ID, prev.ID)
+		occ.JID = cmp.Or(occ.JID, prev.JID)
+		occ.ID = cmp.Or(occ.ID, prev.ID)
 	}
 	if x.HasStatus(StatusNickChanged) && it.Nick != "" {
 		delete(r.occupants, occ.Nick)
@@ -570,20 +571,6 @@ func (r *Room) unavailable(ctx context.Context, occ Occupant, it Item, x *UserX,
 	if ev.Kind != EventOccupantLeft {
 		r.rs.emit(ctx, r, ev)
 	}
-}
-
-func cmpJID(a, b jid.JID) jid.JID {
-	if a.IsZero() {
-		return b
-	}
-	return a
-}
-
-func cmpString(a, b string) string {
-	if a == "" {
-		return b
-	}
-	return a
 }
 
 // presenceError handles an error presence: a refused join, rejoin or
