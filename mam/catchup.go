@@ -322,56 +322,92 @@ func (cu *catchUp) event(ctx context.Context, ev xmpp.Event) {
 // is queued behind the live traffic handled meanwhile, so a message the
 // server lost comes late, marked recovered; what was handled is dropped
 // as a duplicate. It does not move the point later catch-ups start from.
-// While one waits or runs, another asked for keeps the earlier point.
+//
+// One goroutine at most does this work: a catch-up asked for while it
+// waits or runs is noted (the earliest point asked for is kept) and run
+// after the current one, once, however many were asked for meanwhile.
+// A server that resumes sessions faster than its archive answers (ejabberd
+// 23.01 on a busy machine) thus gets one query at a time, not one more
+// per resumption until every query times out.
 func (cu *catchUp) later(after string, delay time.Duration) {
 	cu.mu.Lock()
+	defer cu.mu.Unlock()
 	if !cu.hasPending {
 		cu.pending, cu.hasPending = after, true
 	}
 	if cu.retrying {
-		cu.mu.Unlock()
-		return
+		return // the goroutine takes it
 	}
 	cu.retrying = true
-	cu.mu.Unlock()
-	go func() {
-		t := time.NewTimer(delay)
-		defer t.Stop()
-		select {
-		case <-cu.m.c.Done():
-			return
-		case <-t.C:
+	go cu.retry(delay)
+}
+
+// retry is the goroutine of later: it waits delay, then catches up from
+// the point pending, again until nothing is pending.
+func (cu *catchUp) retry(delay time.Duration) {
+	for {
+		if delay > 0 {
+			t := time.NewTimer(delay)
+			select {
+			case <-cu.m.c.Done():
+				t.Stop()
+				cu.mu.Lock()
+				cu.retrying = false
+				cu.mu.Unlock()
+				return
+			case <-t.C:
+			}
 		}
 		cu.mu.Lock()
 		after, ok := cu.pending, cu.hasPending
-		cu.retrying, cu.pending, cu.hasPending = false, "", false
-		cu.mu.Unlock()
+		cu.pending, cu.hasPending = "", false
 		if !ok {
-			return // a catch-up since covered it
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), catchUpTimeout)
-		defer cancel()
-		var err error
-		for attempt := 1; attempt <= catchUpAttempts; attempt++ {
-			err = cu.run(ctx, after, false)
-			if err == nil || errors.Is(err, xmpp.ErrClosed) || errors.Is(err, xmpp.ErrSessionLost) || ctx.Err() != nil {
-				break
-			}
-			cu.m.log.Warn("mam: catch-up query failed; trying again", "attempt", attempt, "error", err)
-		}
-		switch {
-		case err == nil, errors.Is(err, xmpp.ErrClosed):
-		case errors.Is(err, xmpp.ErrSessionLost):
-			// The next session's catch-up starts from what was handled,
-			// which is no later than after.
-		default:
-			cu.mu.Lock()
-			cu.stats.Failed++
+			cu.retrying = false // a catch-up since covered it
 			cu.mu.Unlock()
-			cu.m.log.Warn("mam: catch-up failed; trying again later", "after", after, "error", err, "in", cu.retryDelay)
-			cu.later(after, cu.retryDelay)
+			return
 		}
-	}()
+		cu.mu.Unlock()
+		err := cu.attempts(after)
+		delay = 0
+		switch {
+		case err == nil:
+		case errors.Is(err, xmpp.ErrClosed):
+			cu.mu.Lock()
+			cu.retrying = false
+			cu.mu.Unlock()
+			return
+		default:
+			// Tried again from the same point, after a pause: the
+			// archive (or the session, when it was lost: a new session's
+			// catch-up may cover it first) needs time.
+			if !errors.Is(err, xmpp.ErrSessionLost) {
+				cu.mu.Lock()
+				cu.stats.Failed++
+				cu.mu.Unlock()
+				cu.m.log.Warn("mam: catch-up failed; trying again later", "after", after, "error", err, "in", cu.retryDelay)
+			}
+			cu.mu.Lock()
+			cu.pending, cu.hasPending = after, true // no later than any asked for meanwhile
+			cu.mu.Unlock()
+			delay = cu.retryDelay
+		}
+	}
+}
+
+// attempts runs a catch-up from after for later, trying a failed query
+// again up to catchUpAttempts times in all.
+func (cu *catchUp) attempts(after string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), catchUpTimeout)
+	defer cancel()
+	var err error
+	for attempt := 1; attempt <= catchUpAttempts; attempt++ {
+		err = cu.run(ctx, after, false)
+		if err == nil || errors.Is(err, xmpp.ErrClosed) || errors.Is(err, xmpp.ErrSessionLost) || ctx.Err() != nil {
+			return err
+		}
+		cu.m.log.Warn("mam: catch-up query failed; trying again", "attempt", attempt, "error", err)
+	}
+	return err
 }
 
 // anchor notes, at Connect without a stored id, where the archive ends:

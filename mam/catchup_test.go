@@ -568,3 +568,83 @@ func TestCatchUpOriginIDs(t *testing.T) {
 		t.Errorf("stats %+v; want 1 duplicate", st)
 	}
 }
+
+// TestCatchUpOneAtATime: resumptions that follow each other faster than
+// the archive answers start one catch-up at a time, not one more per
+// resumption: the checks asked for meanwhile are run once, after it.
+func TestCatchUpOneAtATime(t *testing.T) {
+	srv := newArchivingServer(t)
+	events := make(chan xmpp.Event, 10)
+	alice, q, got := catchUpClient(t, srv, nil, events)
+	bob := login(t, srv.Server, 1)
+
+	var mu sync.Mutex
+	var slow bool
+	inflight, peak := 0, 0
+	entered := make(chan struct{}, 10)
+	release := make(chan struct{})
+	mam.SetHookQuerying(q, func(string) {
+		mu.Lock()
+		if !slow {
+			mu.Unlock()
+			return
+		}
+		inflight++
+		peak = max(peak, inflight)
+		mu.Unlock()
+		entered <- struct{}{}
+		<-release // the archive is slow
+		mu.Lock()
+		inflight--
+		mu.Unlock()
+	})
+
+	srv.send(t, bob, alice.JID(), 1, 2, false)
+	expect(t, got, live(1, 2)...)
+	srv.send(t, bob, alice.JID(), 3, 2, true) // lost by the server
+	if err := bob.Sync(timeout(t)); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	slow = true
+	mu.Unlock()
+	resume := func() {
+		t.Helper()
+		if err := srv.Cut(alice.JID()); err != nil {
+			t.Fatal(err)
+		}
+		for ev := range events {
+			if ev.Kind == xmpp.EventNewSession {
+				t.Fatal("the session was not resumed")
+			}
+			if ev.Kind == xmpp.EventResumed {
+				return
+			}
+		}
+	}
+	resume()
+	<-entered // the first check waits for the archive
+	resume()
+	resume()
+	// The checks the two resumptions asked for wait for the first; a
+	// round trip lets a second one start, if it were to.
+	if err := alice.Sync(timeout(t)); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	slow = false
+	mu.Unlock()
+	close(release)
+	expect(t, got, recovered(3, 2)...)
+	if err := alice.Sync(timeout(t)); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if peak != 1 {
+		t.Errorf("%d queries at once; want 1", peak)
+	}
+	if st := q.CatchUpStats(); st.Runs != 3 || st.Recovered != 2 || st.Failed != 0 {
+		t.Errorf("stats %+v; want 3 runs, 2 recovered", st)
+	}
+}

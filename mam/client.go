@@ -53,7 +53,8 @@ type query struct {
 	max     int
 	ids     map[string]bool // non-nil when the query asked for these ids
 	results []Result
-	err     error // the first problem with the archive's results
+	got     map[string]bool // the ids of results
+	err     error           // the first problem with the archive's results
 }
 
 // New returns a Querier for archives reached through c, and makes c pass
@@ -146,7 +147,7 @@ func (m *Querier) Fetch(ctx context.Context, archive jid.JID, q Query) (Page, er
 
 // register starts a query to archive under a fresh random queryid.
 func (m *Querier) register(archive jid.JID, q Query) (string, *query) {
-	qu := &query{archive: archive, max: q.pageSize()}
+	qu := &query{archive: archive, max: q.pageSize(), got: make(map[string]bool)}
 	if archive == m.c.JID().Bare() {
 		qu.archive = jid.JID{}
 	}
@@ -219,18 +220,22 @@ func (m *Querier) collect(msg *stanza.Message, payload *stanza.Element) {
 	if qu.err != nil {
 		return // the query has failed already
 	}
-	if len(qu.results) >= qu.max {
-		qu.err = fmt.Errorf("%w: more than %d", ErrOverflow, qu.max)
-		return
-	}
 	r, err := ParseResult(payload)
 	switch {
 	case err != nil:
 		qu.err = err
+	case qu.got[r.ID]:
+		// The same result again, not one more: ejabberd 23.01, cut and
+		// resumed often on a busy machine, answered queries of one
+		// result with two.
+		m.log.Debug("mam: dropping a result received twice", "id", r.ID, "queryid", queryID)
+	case len(qu.results) >= qu.max:
+		qu.err = fmt.Errorf("%w: more than %d (%q after %q)", ErrOverflow, qu.max, r.ID, qu.results[len(qu.results)-1].ID)
 	case qu.ids != nil && !qu.ids[r.ID]:
 		qu.err = fmt.Errorf("%w: id %q", ErrUnrequested, r.ID)
 	default:
 		qu.results = append(qu.results, r)
+		qu.got[r.ID] = true
 	}
 }
 

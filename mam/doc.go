@@ -79,7 +79,10 @@
 //     own (one query for the archive's newest id when nothing is
 //     missing): a message the server lost comes late, behind the live
 //     traffic handled meanwhile, marked recovered, rather than never;
-//     a slow archive holds back no handler;
+//     a slow archive holds back no handler. One such fetch runs at a
+//     time: resumptions while it runs make one more after it, from the
+//     earliest point they asked for, so that a server resuming faster
+//     than its archive answers is not sent a query per resumption;
 //   - every message the Client sends carries a XEP-0359 origin-id
 //     (xmpp.Client.AddMessagePayload), and it drops any message whose
 //     archive id, or whose sender and origin-id, was handled already

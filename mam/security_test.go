@@ -212,3 +212,23 @@ func TestOverflow(t *testing.T) {
 		t.Fatalf("next query: %v, %v", ids(p.Results), err)
 	}
 }
+
+// TestResultTwice checks that a result the archive sends twice in one
+// query counts once: a page of one result that arrives with the same
+// result twice is that result, not an overflow.
+func TestResultTwice(t *testing.T) {
+	srv := xmpptest.StartServer(t, nil)
+	arch := newFakeArchive(srv, 3)
+	arch.extra = func(to jid.JID, qid string) (before, after []*stanza.Element) {
+		return nil, []*stanza.Element{forged(jid.JID{}, to, qid, "id-000", "again")}
+	}
+	alice := login(t, srv, 0)
+	m := mam.New(alice, nil)
+	p, err := m.Fetch(timeout(t), jid.JID{}, mam.Query{Max: 1})
+	if err != nil || !slices.Equal(ids(p.Results), wantIDs(0)) {
+		t.Fatalf("results %v, %v; want id-000 once", ids(p.Results), err)
+	}
+	if body := p.Results[0].Message.Body(); body != "message 0" {
+		t.Errorf("body %q; want the first copy's", body)
+	}
+}
