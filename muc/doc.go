@@ -45,7 +45,15 @@
 // live message (less one second), delivers that history (History
 // messages), reports the occupants who came and went, and ends with an
 // EventRejoined saying since when, and whether the history may have been
-// cut by the room's limit (HistoryFull). A refused rejoin is an
+// cut by the room's limit (HistoryFull). With Options.Archive, a room
+// that keeps an archive (XEP-0313: urn:xmpp:mam:2 among its features) is
+// joined again without history, and once it has us back every message it
+// archived since the last one seen live (by its stanza-id) is fetched
+// from the archive and delivered, in order, as History messages, before
+// any live message: not only the last 20 a history holds
+// (Event.FromArchive, Event.Recovered). Live messages the room routes to
+// the session before the rejoin is done wait for the gap, and a message
+// is delivered once however it came. A refused rejoin is an
 // EventRejoinFailed, and the Room is out. Every SelfPing interval (15
 // minutes by default) each room is asked, with a XEP-0410 self-ping,
 // whether it still counts us in; one that forgot us is joined again the
@@ -64,7 +72,7 @@
 // # Not covered
 //
 // Room registration (XEP-0045 §7.10), the service's room list with RSM
-// paging, bookmarks, and catching up on a room's archive (MAM) instead of
-// its history; the room's archive can be queried with the mam package,
-// addressed to the room's JID.
+// paging, and bookmarks. A first join takes the room's history; to read
+// the room's archive instead, join with NoHistory and query the archive
+// with the mam package, addressed to the room's JID.
 package muc

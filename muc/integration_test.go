@@ -135,6 +135,13 @@ func heard(o *occupant, prefix string, d time.Duration) bool {
 // connect logs account i of tg in, with Rooms attached.
 func connect(t *testing.T, tg xmpptest.Target, i int, name string, opts *xmpp.Options) *occupant {
 	t.Helper()
+	return connectWith(t, tg, i, name, opts, nil)
+}
+
+// connectWith is connect with the Rooms' options made by mopts for the
+// Client, if mopts is not nil.
+func connectWith(t *testing.T, tg xmpptest.Target, i int, name string, opts *xmpp.Options, mopts func(*xmpp.Client) *muc.Options) *occupant {
+	t.Helper()
 	a := tg.Account(i)
 	var o xmpp.Options
 	if opts != nil {
@@ -152,7 +159,11 @@ func connect(t *testing.T, tg xmpptest.Target, i int, name string, opts *xmpp.Op
 	}
 	c := xmpp.New(a.JID(), &o)
 	t.Cleanup(func() { c.Close() })
-	oc := &occupant{name: name, c: c, rooms: muc.New(c, nil), changed: make(chan struct{}, 1)}
+	var mo *muc.Options
+	if mopts != nil {
+		mo = mopts(c)
+	}
+	oc := &occupant{name: name, c: c, rooms: muc.New(c, mo), changed: make(chan struct{}, 1)}
 	oc.rooms.HandleMessage(func(_ context.Context, _ *muc.Room, m *muc.Message) {
 		oc.mu.Lock()
 		oc.messages = append(oc.messages, m)

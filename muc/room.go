@@ -3,9 +3,11 @@ package muc
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -14,6 +16,7 @@ import (
 	"github.com/xmppkit/xmpp/disco"
 	"github.com/xmppkit/xmpp/form"
 	"github.com/xmppkit/xmpp/jid"
+	"github.com/xmppkit/xmpp/mam"
 	"github.com/xmppkit/xmpp/stanza"
 	"github.com/xmppkit/xmpp/stanzaid"
 )
@@ -149,7 +152,13 @@ type Event struct {
 	// Since and HistoryFull describe the gap of an EventRejoined.
 	Since       time.Time
 	HistoryFull bool
-	// Err is why an EventRejoinFailed failed.
+	// FromArchive says that the messages of an EventRejoined's gap came
+	// from the room's archive (Options.Archive), all of them unless
+	// HistoryFull says otherwise; Recovered is how many were delivered.
+	FromArchive bool
+	Recovered   int
+	// Err is why an EventRejoinFailed failed, or why the archive could
+	// not give an EventRejoined's gap (HistoryFull is then true).
 	Err error
 }
 
@@ -181,8 +190,12 @@ type Room struct {
 	subject   Subject
 	created   bool
 	info      disco.Info
-	lastAt    time.Time // arrival of the last live groupchat message
-	history   int       // history messages since the last (re)join
+	lastAt    time.Time  // arrival of the last live groupchat message
+	lastID    string     // the room's stanza-id of that message, if it had one
+	archived  bool       // this rejoin fetches its gap from the room's archive
+	early     []*Message // live messages that came during a rejoin, before its end
+	lateDrop  int        // early messages dropped beyond maxEarly
+	history   int        // history messages since the last (re)join
 	before    map[string]Occupant
 	since     time.Time       // the gap a rejoin covers
 	renames   map[string]bool // new nicks announced by a 303, not yet present
@@ -472,6 +485,9 @@ func (r *Room) available(ctx context.Context, occ Occupant, x *UserX, self bool)
 		r.before = nil
 	}
 	r.mu.Unlock()
+	if recreated {
+		r.flushEarly(ctx, nil)
+	}
 	if recreated && !opts.KeepLocked {
 		cfg := opts.Config
 		if cfg == nil {
@@ -639,7 +655,22 @@ func (r *Room) message(ctx context.Context, m *stanza.Message) {
 	switch m.Type {
 	case stanza.MessageGroupchat:
 		key := r.messageKey(m, nick)
+		_, delayed := delay.Get(m)
 		r.mu.Lock()
+		if (state == stateHistory || state == stateRejoining) && !delayed && r.before != nil {
+			// Live traffic of a rejoin, before the room finished it
+			// (ejabberd routes the room's messages to the full JID while
+			// the session it replaced is still an occupant): it comes
+			// after the gap, so it waits for the gap's end (see
+			// flushEarly).
+			if len(r.early) < maxEarly {
+				r.early = append(r.early, msg)
+			} else {
+				r.lateDrop++
+			}
+			r.mu.Unlock()
+			return
+		}
 		if state == stateHistory || state == stateRejoining {
 			msg.History = true
 			r.history++
@@ -649,8 +680,21 @@ func (r *Room) message(ctx context.Context, m *stanza.Message) {
 				r.mu.Unlock()
 				return
 			}
-		} else if _, delayed := delay.Get(m); !delayed {
+			if r.before != nil {
+				r.rememberLocked(key) // so that a live copy is dropped
+			}
+		} else if !delayed {
+			if strings.HasPrefix(key, sidKey) && r.seen[key] {
+				// Delivered from the archive already: a rejoin's gap
+				// reaches to the archive's end, which may hold what the
+				// room sent us live since.
+				r.mu.Unlock()
+				return
+			}
 			r.lastAt = time.Now()
+			if id, ok := strings.CutPrefix(key, sidKey); ok {
+				r.lastID = id
+			}
 			r.rememberLocked(key)
 		}
 		r.mu.Unlock()
@@ -669,11 +713,13 @@ func (r *Room) subjectMessage(ctx context.Context, m *stanza.Message, nick strin
 	r.subject = subj
 	state := r.state
 	var rejoined *Event
+	archived := false
 	switch state {
 	case stateHistory:
 		r.state = stateJoined
 		if r.before != nil {
 			rejoined = &Event{Kind: EventRejoined, Self: true, Since: r.since, HistoryFull: r.historyFullLocked()}
+			archived = r.archived
 		}
 		r.finishJoinLocked(nil)
 	}
@@ -683,6 +729,13 @@ func (r *Room) subjectMessage(ctx context.Context, m *stanza.Message, nick strin
 	r.mu.Unlock()
 	switch {
 	case rejoined != nil:
+		if archived {
+			// On the dispatch goroutine: the gap comes before the live
+			// messages the room sends from now on.
+			n, full, err := r.fetchGap(ctx)
+			rejoined.FromArchive, rejoined.Recovered, rejoined.HistoryFull, rejoined.Err = true, n, full, err
+		}
+		r.flushEarly(ctx, rejoined)
 		r.emitGap(ctx, before, now)
 		r.rs.emit(ctx, r, *rejoined)
 	case state == stateJoined:
@@ -729,13 +782,52 @@ const maxSeen = 200
 // which rooms keep; "" when there is neither.
 func (r *Room) messageKey(m *stanza.Message, nick string) string {
 	if id, ok := stanzaid.StanzaID(m, r.jid); ok {
-		return "sid\x00" + id
+		return sidKey + id
 	}
 	if m.ID != "" {
 		return "id\x00" + nick + "\x00" + m.ID
 	}
 	return ""
 }
+
+// maxEarly bounds the live messages held while a rejoin finishes.
+const maxEarly = 1000
+
+// flushEarly delivers the live messages that came while the room was
+// being joined again, after the gap's history or archive, but those the
+// gap held. Some dropped beyond maxEarly make ev (if not nil) say that
+// messages may be missing.
+func (r *Room) flushEarly(ctx context.Context, ev *Event) {
+	r.mu.Lock()
+	early, dropped := r.early, r.lateDrop
+	r.early, r.lateDrop = nil, 0
+	var deliver []*Message
+	for _, m := range early {
+		key := r.messageKey(m.Message, m.Nick)
+		if key != "" && r.seen[key] {
+			continue
+		}
+		r.rememberLocked(key)
+		r.lastAt = time.Now()
+		if id, ok := strings.CutPrefix(key, sidKey); ok {
+			r.lastID = id
+		}
+		deliver = append(deliver, m)
+	}
+	r.mu.Unlock()
+	if dropped > 0 {
+		r.rs.log.Warn("muc: live messages dropped while joining again", "room", r.jid, "dropped", dropped)
+		if ev != nil {
+			ev.HistoryFull = true
+		}
+	}
+	for _, m := range deliver {
+		r.rs.deliver(ctx, r, m)
+	}
+}
+
+// sidKey prefixes the messageKey made of a room's stanza-id.
+const sidKey = "sid\x00"
 
 // rememberLocked notes key as seen live, forgetting the oldest beyond
 // maxSeen.
@@ -780,12 +872,19 @@ func (r *Room) rejoin(ctx context.Context) {
 	r.occupants = make(map[string]Occupant)
 	r.renames = make(map[string]bool)
 	r.history = 0
+	r.early, r.lateDrop = nil, 0
 	r.since = r.lastAt
 	// The history of the gap, whatever the first join asked for: from a
 	// second before the last live message (clocks differ; what was seen
 	// is recognised and dropped), or, if none was seen, as first asked.
 	h, none := r.opts.History, r.opts.NoHistory
-	if !r.lastAt.IsZero() {
+	r.archived = false
+	switch {
+	case r.rs.archive != nil && r.info.HasFeature(mam.NS) && (r.lastID != "" || !r.lastAt.IsZero()):
+		// The gap comes from the archive once the room has us back
+		// (see subjectMessage): no history.
+		h, none, r.archived = History{}, true, true
+	case !r.lastAt.IsZero():
 		h, none = History{Since: r.lastAt.Add(-time.Second), MaxStanzas: h.MaxStanzas}, false
 	}
 	nick, password := r.nick, r.opts.Password
@@ -800,4 +899,88 @@ func (r *Room) rejoin(ctx context.Context) {
 	if err := r.rs.c.Send(ctx, p); err != nil {
 		r.rs.log.Warn("muc: joining again failed", "room", r.jid, "error", err)
 	}
+}
+
+const (
+	// archivePage is the page size of a rejoin's archive query.
+	archivePage = 100
+	// archivePages bounds the pages a rejoin fetches: a longer gap is
+	// reported as possibly incomplete (HistoryFull).
+	archivePages = 20
+	// archiveTimeout bounds a rejoin's archive queries, which hold back
+	// the Client's handlers.
+	archiveTimeout = 30 * time.Second
+)
+
+// fetchGap delivers the messages the room archived since the last one
+// seen live (by its stanza-id, or from a second before it arrived when
+// the room gave none), marked History, those seen live dropped. It
+// reports how many it delivered, and whether some may be missing: more
+// than archivePages pages, or an error, which it returns.
+func (r *Room) fetchGap(ctx context.Context) (n int, full bool, err error) {
+	r.mu.Lock()
+	after, since := r.lastID, r.lastAt
+	r.mu.Unlock()
+	ctx, cancel := context.WithTimeout(ctx, archiveTimeout)
+	defer cancel()
+	byTime := mam.Query{Start: since.Add(-time.Second), Max: archivePage}
+	q := byTime
+	if after != "" {
+		q = mam.Query{After: after, Max: archivePage}
+	}
+	for range archivePages {
+		page, err := r.rs.archive.Fetch(ctx, r.jid, q)
+		if err != nil && q.After == after && after != "" && errors.Is(err, stanza.ErrItemNotFound) && !since.IsZero() {
+			// The archive no longer has the last message seen (a room
+			// that keeps a limited archive): from its time instead.
+			after = ""
+			q = byTime
+			page, err = r.rs.archive.Fetch(ctx, r.jid, q)
+		}
+		if err != nil {
+			r.rs.log.Warn("muc: fetching a rejoin's gap from the room's archive failed", "room", r.jid, "error", err)
+			return n, true, fmt.Errorf("muc: the archive of %s: %w", r.jid, err)
+		}
+		for _, res := range page.Results {
+			if r.deliverArchived(ctx, res) {
+				n++
+			}
+		}
+		if page.Complete || len(page.Results) == 0 || page.RSM.Last == "" {
+			return n, false, nil
+		}
+		q = mam.Query{After: page.RSM.Last, Max: archivePage}
+	}
+	return n, true, nil
+}
+
+// deliverArchived hands an archived groupchat message of the room to the
+// message handler as History, unless it was seen live; it reports whether
+// it did.
+func (r *Room) deliverArchived(ctx context.Context, res mam.Result) bool {
+	m := res.Message
+	if m == nil || m.Type != stanza.MessageGroupchat || m.From.Bare() != r.jid {
+		return false
+	}
+	key := sidKey + res.ID
+	r.mu.Lock()
+	if r.seen[key] || r.seen[r.messageKey(m, m.From.Resourcepart())] {
+		r.mu.Unlock()
+		return false
+	}
+	r.rememberLocked(key)
+	r.lastID = res.ID
+	if !res.Stamp.IsZero() {
+		r.lastAt = res.Stamp
+	}
+	own := m.From.Resourcepart() == r.nick
+	r.mu.Unlock()
+	if _, ok := stanzaid.StanzaID(m, r.jid); !ok {
+		m.Payloads = append(m.Payloads, stanzaid.ID{ID: res.ID, By: r.jid}.Element())
+	}
+	if _, ok := delay.Get(m); !ok && !res.Stamp.IsZero() {
+		m.Payloads = append(m.Payloads, delay.Delay{Stamp: res.Stamp, From: r.jid}.Element())
+	}
+	r.rs.deliver(ctx, r, &Message{Message: m, Nick: m.From.Resourcepart(), Own: own, History: true})
+	return true
 }

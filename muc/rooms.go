@@ -11,6 +11,7 @@ import (
 	"github.com/xmppkit/xmpp/disco"
 	"github.com/xmppkit/xmpp/form"
 	"github.com/xmppkit/xmpp/jid"
+	"github.com/xmppkit/xmpp/mam"
 	"github.com/xmppkit/xmpp/stanza"
 )
 
@@ -40,6 +41,13 @@ type Options struct {
 	// lost presence) and joins again. Zero means 15 minutes; negative
 	// turns it off.
 	SelfPing time.Duration
+	// Archive, if set, fetches what a rejoin missed from the room's
+	// message archive (XEP-0313) where the room has one: every message
+	// since the last one seen live, where a room's history keeps only
+	// the last few (20 on Prosody and ejabberd). See Event.FromArchive.
+	// It is the account's mam.Querier (made once per Client with
+	// mam.New).
+	Archive *mam.Querier
 }
 
 // defaultSelfPing is the self-ping interval when Options.SelfPing is zero.
@@ -60,6 +68,7 @@ type Rooms struct {
 	c        *xmpp.Client
 	log      *slog.Logger
 	selfPing time.Duration
+	archive  *mam.Querier
 
 	mu        sync.Mutex
 	rooms     map[jid.JID]*Room // by bare room JID, while joining or joined
@@ -76,7 +85,7 @@ func New(c *xmpp.Client, opts *Options) *Rooms {
 	if opts != nil {
 		o = *opts
 	}
-	rs := &Rooms{c: c, log: o.Logger, selfPing: o.SelfPing, rooms: make(map[jid.JID]*Room)}
+	rs := &Rooms{c: c, log: o.Logger, selfPing: o.SelfPing, archive: o.Archive, rooms: make(map[jid.JID]*Room)}
 	if rs.log == nil {
 		rs.log = slog.New(slog.DiscardHandler)
 	}
