@@ -2,6 +2,7 @@ package xmpp
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/xmppkit/xmpp/jid"
@@ -14,6 +15,8 @@ import (
 // server when it has been: an XEP-0198 <r/> or an XEP-0199 ping, and a
 // probe unanswered for PingTimeout means the connection is dead
 // (ErrDeadConnection): a resumable session reconnects, any other ends.
+// So does an ack request unanswered for PingTimeout while stanzas wait
+// for it, however much else the server sends.
 func (c *Client) keepaliveLoop() {
 	defer close(c.keepDone)
 	o := &c.opts
@@ -33,6 +36,17 @@ func (c *Client) keepaliveLoop() {
 				// Not reading, for back-pressure: the server's silence
 				// says nothing of the connection.
 				c.lastRecv.Store(now.UnixNano())
+				c.sm.restartWait(now.UnixNano())
+			}
+			if w := c.sm.unanswered(); w != 0 && now.Sub(time.Unix(0, w)) >= o.PingTimeout {
+				// A server that keeps talking but no longer acknowledges
+				// (Prosody 0.12.3's stream management wedged so in chaos
+				// runs) would let the unacknowledged queue fill and every
+				// Send block: the stream is given up like a dead one,
+				// and a resumption learns what the server handled.
+				c.sm.restartWait(now.UnixNano()) // once per PingTimeout
+				c.connectionLost(c.transport(), fmt.Errorf("%w: no acknowledgement for %v", ErrDeadConnection, o.PingTimeout))
+				continue
 			}
 			lastRecv := time.Unix(0, c.lastRecv.Load())
 			if !probeAt.IsZero() {

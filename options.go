@@ -71,7 +71,9 @@ type Options struct {
 	// disables.
 	PingInterval time.Duration
 	// PingTimeout is how long that ping may go unanswered before the
-	// connection is declared dead (ErrDeadConnection); default 30s.
+	// connection is declared dead (ErrDeadConnection); default 30s. So
+	// may a stream management ack request while stanzas wait for it,
+	// even if the server sends other things meanwhile.
 	PingTimeout time.Duration
 	// CloseTimeout bounds how long Close waits for the server to close
 	// its side of the stream; default 5s.

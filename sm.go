@@ -30,6 +30,9 @@ type smState struct {
 	sinceReq  int           // stanzas sent since our last <r/>
 	room      chan struct{} // closed when an ack frees room; nil until asked for
 	lastReqNs int64         // when we last sent <r/>
+	// waitingNs is when the oldest <r/> not answered by an <a/> went
+	// out; 0 when none is outstanding.
+	waitingNs int64
 	answered  chan struct{} // closed when <enable/> is answered (or given up)
 	abandoned error         // why the session must not be resumed, if it must not
 }
@@ -131,6 +134,7 @@ func (s *smState) ack(h uint32) error {
 		s.unacked = nil
 	}
 	s.acked = h
+	s.waitingNs = 0
 	if n > 0 {
 		s.freeRoomLocked()
 	}
@@ -189,7 +193,7 @@ func (s *smState) enable() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.enabled, s.active, s.id, s.abandoned = true, false, "", nil
-	s.in, s.acked, s.unacked, s.sinceReq = 0, 0, nil, 0
+	s.in, s.acked, s.unacked, s.sinceReq, s.waitingNs = 0, 0, nil, 0, 0
 	s.answerLocked()
 	s.answered = make(chan struct{})
 }
@@ -220,7 +224,7 @@ func (s *smState) disable() []*stanza.Element {
 	defer s.mu.Unlock()
 	lost := s.unacked
 	s.enabled, s.active, s.id, s.abandoned = false, false, "", nil
-	s.in, s.acked, s.unacked, s.sinceReq = 0, 0, nil, 0
+	s.in, s.acked, s.unacked, s.sinceReq, s.waitingNs = 0, 0, nil, 0, 0
 	s.answerLocked()
 	s.freeRoomLocked()
 	return lost
@@ -260,6 +264,30 @@ func (s *smState) requested(nowNs int64) {
 	s.mu.Lock()
 	s.sinceReq = 0
 	s.lastReqNs = nowNs
+	if s.waitingNs == 0 {
+		s.waitingNs = nowNs
+	}
+	s.mu.Unlock()
+}
+
+// unanswered returns when the oldest <r/> the server has not answered
+// went out, if stanzas wait for its answer; 0 otherwise.
+func (s *smState) unanswered() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.unacked) == 0 {
+		return 0
+	}
+	return s.waitingNs
+}
+
+// restartWait makes an outstanding <r/> count as sent at nowNs: while the
+// Client does not read, the server's answer cannot arrive.
+func (s *smState) restartWait(nowNs int64) {
+	s.mu.Lock()
+	if s.waitingNs != 0 {
+		s.waitingNs = nowNs
+	}
 	s.mu.Unlock()
 }
 

@@ -632,3 +632,64 @@ func TestNotWellFormedFromServerCarriesOn(t *testing.T) {
 		t.Errorf("Err = %v, want conflict", c.Err())
 	}
 }
+
+// TestAckRequestUnanswered: a server that keeps the connection open but
+// stops answering <r/> costs that connection after PingTimeout, instead
+// of letting the unacknowledged queue fill until every Send blocks; the
+// session is resumed and what was sent arrives once.
+func TestAckRequestUnanswered(t *testing.T) {
+	checkGoroutines(t)
+	srv := xmpptest.StartServer(t, &xmpptest.ServerOptions{StreamManagement: true})
+	var deaf atomic.Bool
+	deaf.Store(true)
+	srv.OnElement(func(ev xmpptest.ElementEvent) xmpptest.Verdict {
+		r := ev.Dir == xmpptest.ClientToServer && ev.Element.Name == stanza.Name{Space: "urn:xmpp:sm:3", Local: "r"}
+		return xmpptest.Verdict{Drop: r && deaf.Load()}
+	})
+	got := make(chan string, 4)
+	bob := connectTest(t, srv, 1, nil, func(c *Client) {
+		c.HandleMessage(Route{}, func(_ context.Context, m *stanza.Message) { got <- m.Body() })
+	})
+	events := make(chan Event, 8)
+	alice := connectTest(t, srv, 0, func(o *Options) {
+		o.AckInterval = 20 * time.Millisecond
+		o.PingTimeout = 300 * time.Millisecond
+		o.ReconnectMin = 5 * time.Millisecond
+	}, func(c *Client) {
+		c.HandleEvent(func(_ context.Context, ev Event) {
+			if ev.Kind != EventConnected {
+				events <- ev
+			}
+		})
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := alice.Send(ctx, stanza.NewMessage(stanza.MessageChat, bob.JID(), "unacknowledged")); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []EventKind{EventDisconnected, EventResumed} {
+		select {
+		case ev := <-events:
+			if ev.Kind != want || (want == EventDisconnected && !errors.Is(ev.Err, ErrDeadConnection)) {
+				t.Fatalf("event %v (%v), want %v", ev.Kind, ev.Err, want)
+			}
+			deaf.Store(false)
+		case <-ctx.Done():
+			t.Fatalf("no %v: the unanswered ack request went unnoticed", want)
+		}
+	}
+	if err := alice.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := bob.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if b := <-got; b != "unacknowledged" {
+		t.Errorf("bob got %q", b)
+	}
+	select {
+	case b := <-got:
+		t.Errorf("bob got %q again", b)
+	default:
+	}
+}
