@@ -119,6 +119,10 @@ func newMUC(domain string) (*mucService, error) {
 	return &mucService{addr: addr, rooms: make(map[jid.JID]*mucRoom)}, nil
 }
 
+// PubSub returns the zero JID: the Server has no publish-subscribe
+// service.
+func (s *Server) PubSub() jid.JID { return jid.JID{} }
+
 // MUC returns the address of the Server's Multi-User Chat service
 // (XEP-0045), conference.<Domain>, or the zero JID if ServerOptions.MUC
 // was not set.

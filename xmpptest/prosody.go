@@ -108,6 +108,9 @@ modules_disabled = { "s2s"; "s2s_auth_certs" }
 VirtualHost "{DOMAIN}"
 
 Component "{MUCHOST}" "muc"{MUCMAM}
+
+Component "{PUBSUBHOST}" "pubsub"
+	admins = { "{PUBSUBADMIN}" }
 `
 
 // prepareProsody writes prosody.cfg.lua, registers the accounts with
@@ -128,6 +131,8 @@ func prepareProsody(ctx context.Context, s *RealServer, p programs) (*exec.Cmd, 
 		"{MAM}", archive(!s.noArchive, ` "mam";`),
 		"{MAMPOLICY}", archive(!s.noArchive, "default_archive_policy = true\n"),
 		"{MUCHOST}", mucHost(s.domain),
+		"{PUBSUBHOST}", pubsubHost(s.domain),
+		"{PUBSUBADMIN}", s.accounts[0].JID().Bare().String(),
 		"{MUCMAM}", archive(!s.noArchive, "\n\tmodules_enabled = { \"muc_mam\" }"),
 	).Replace(prosodyConfig)
 	confFile := filepath.Join(s.dir, "prosody.cfg.lua")

@@ -277,6 +277,12 @@ func firstLine(s string) string {
 // hosting domain.
 func mucHost(domain string) string { return "conference." + domain }
 
+// PubSub returns the address of the server's publish-subscribe service
+// (see Target).
+func (s *RealServer) PubSub() jid.JID { return jid.MustParse(pubsubHost(s.domain)) }
+
+func pubsubHost(domain string) string { return "pubsub." + domain }
+
 // archive returns conf when the server archives messages, else "".
 func archive(on bool, conf string) string {
 	if on {

@@ -31,6 +31,13 @@ type Target interface {
 	// account may create rooms. It is the zero JID for an in-process
 	// Server started without ServerOptions.MUC, which has none.
 	MUC() jid.JID
+	// PubSub returns the address of the server's publish-subscribe
+	// service (XEP-0060), "pubsub.localhost" on both real servers. On
+	// ejabberd any account may create nodes; on Prosody only Account(0),
+	// which is an administrator of that service (and so owner of each of
+	// its nodes). It is the zero JID for an in-process Server, which has
+	// none.
+	PubSub() jid.JID
 }
 
 var (
