@@ -241,11 +241,8 @@ func (s *Server) mucServiceIQLocked(ss *session, iq *stanza.IQ) {
 			}
 		}
 		slices.SortFunc(rooms, func(a, b *mucRoom) int { return strings.Compare(a.addr.String(), b.addr.String()) })
-		q := stanza.NewElement(nsDiscoItems, "query")
-		for _, r := range rooms {
-			q.AddChild(stanza.NewElement(nsDiscoItems, "item", stanza.A("jid", r.addr.String()), stanza.A("name", r.name())))
-		}
-		mucReply(ss, iq, q, nil)
+		q, err := mucRoomList(rooms, iq.Payload)
+		mucReply(ss, iq, q, err)
 	case iqKey{stanza.IQGet, nsPing, "ping"}:
 		mucReply(ss, iq, nil, nil)
 	default:
