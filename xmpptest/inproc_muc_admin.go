@@ -270,11 +270,16 @@ func (s *Server) mucRoomIQLocked(ss *session, iq *stanza.IQ) {
 	}
 	switch (iqKey{iq.Type, iq.Payload.Name.Space, iq.Payload.Name.Local}) {
 	case iqKey{stanza.IQGet, nsDiscoInfo, "query"}:
-		if iq.Payload.Attr("node") != "" {
+		switch iq.Payload.Attr("node") {
+		case "":
+			mucReply(ss, iq, r.discoInfo(), nil)
+		case nodeReservedNk:
+			mucReply(ss, iq, r.reservedNickInfo(ss), nil)
+		default:
 			mucReply(ss, iq, nil, mucError(stanza.ErrItemNotFound, stanza.ErrorCancel, r.addr))
-			return
 		}
-		mucReply(ss, iq, r.discoInfo(), nil)
+	case iqKey{stanza.IQGet, nsRegister, "query"}, iqKey{stanza.IQSet, nsRegister, "query"}:
+		s.mucRegisterLocked(ss, r, iq)
 	case iqKey{stanza.IQGet, nsDiscoItems, "query"}:
 		mucReply(ss, iq, stanza.NewElement(nsDiscoItems, "query"), nil)
 	case iqKey{stanza.IQGet, nsPing, "ping"}:
@@ -310,7 +315,7 @@ func (r *mucRoom) discoInfo() *stanza.Element {
 	}
 	c := r.cfg
 	for _, f := range []string{
-		nsDiscoInfo, nsMUC, nsPing, nsMUCSelfPing,
+		nsDiscoInfo, nsMUC, nsPing, nsMUCSelfPing, nsRegister, nsMUCRequest,
 		pick(c.membersOnly, "muc_membersonly", "muc_open"),
 		pick(c.moderated, "muc_moderated", "muc_unmoderated"),
 		pick(c.passwordProtected, "muc_passwordprotected", "muc_unsecured"),
