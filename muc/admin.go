@@ -92,6 +92,8 @@ func (r *Room) list(ctx context.Context, which Item) ([]Item, error) {
 
 // SetAffiliations changes several affiliations at once (XEP-0045 §9.5: a
 // modified list); each item names a JID and its new affiliation.
+// Prosody 0.12 applies the first item of such a request alone and
+// answers success: with it, call SetAffiliation for each user.
 func (r *Room) SetAffiliations(ctx context.Context, items []Item) error {
 	for _, it := range items {
 		if it.JID.IsZero() || !validAffiliation(it.Affiliation) {
