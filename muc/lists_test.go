@@ -186,9 +186,9 @@ func TestAffiliationLists(t *testing.T) {
 }
 
 // TestJoinRefusals: the refusals of XEP-0045 §7.2 as typed errors: a
-// locked room (§7.2.5 item-not-found on Prosody until the owner
-// configures it), a members-only room (§7.2.7 registration-required), a
-// banned user (§7.2.8 forbidden), a full room (§7.2.10).
+// locked room (item-not-found on Prosody until the owner configures it),
+// a members-only room (registration-required), a banned user
+// (forbidden), a full room (Max Users).
 func TestJoinRefusals(t *testing.T) {
 	xmpptest.ForEachServer(t, &xmpptest.ServerOptions{MUC: true}, func(t *testing.T, tg xmpptest.Target) {
 		alice := connect(t, tg, 0, "alice", nil)
