@@ -45,7 +45,8 @@ func GetInfo(ctx context.Context, c *xmpp.Client, to jid.JID, node string) (Info
 // items associated with it, or with its node node ("" for the entity
 // itself). It blocks until the answer comes or ctx ends. Errors are those
 // of GetInfo. Result set management (XEP-0059) is not used: a service
-// that pages its items returns its first page.
+// that pages its items returns its first page (GetItemsPage and AllItems
+// page).
 func GetItems(ctx context.Context, c *xmpp.Client, to jid.JID, node string) ([]Item, error) {
 	res, err := c.Request(ctx, stanza.NewIQ(stanza.IQGet, to, query(NSItems, node)))
 	if err != nil {

@@ -10,6 +10,12 @@
 // server's items to find, say, its MUC service. Info.HasFeature and
 // Info.HasIdentity answer the usual questions.
 //
+// Paging: a long list of items (a MUC service's rooms) may be paged with
+// result set management (XEP-0059). GetItemsPage asks for one page, as
+// an rsm.Set says, and returns it with the entity's description of it
+// (first, last, count); AllItems follows the pages to the end. An entity
+// that does not page answers with everything and no set.
+//
 // Answering: Serve makes a Client answer disco#info with its identities,
 // every feature it advertises (Client.Advertise, which each extension
 // package calls for what it answers) and the forms given to
@@ -22,13 +28,14 @@
 // Client receives and resolves a contact to its information, verified
 // against the hash it announced, asking once per verification string.
 //
-// ParseInfo, ParseItems and ParseCaps decode the payloads strictly; Info.Element,
-// ItemsElement and Caps.Element encode them.
+// ParseInfo, ParseItems, ParseItemsPage and ParseCaps decode the payloads
+// strictly; Info.Element, ItemsElement, ItemsPage.Element and Caps.Element
+// encode them.
 //
 // # Not covered
 //
-// Result set management (XEP-0059) on disco#items: GetItems returns the
-// first page a paging service gives. Presence is not annotated
+// GetItems does not page: it returns the first page a paging service
+// gives (use GetItemsPage or AllItems). Presence is not annotated
 // automatically: the application (or a presence helper) adds Server.Caps
 // to the presence it sends, and sends it again when its features change.
 // The legacy caps format (no hash attribute, the ext attribute) is not

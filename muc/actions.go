@@ -171,26 +171,3 @@ func (r *Room) RequestVoice(ctx context.Context) error {
 	m.Payloads = append(m.Payloads, f.Element())
 	return r.rs.c.Send(ctx, m)
 }
-
-// voiceRequest reads a voice request a room forwards to its moderators: a
-// message with a muc#request form naming the occupant.
-func voiceRequest(m *stanza.Message) (Occupant, bool) {
-	for _, p := range m.Payloads {
-		if p.Name.Space != form.NS || p.Name.Local != "x" {
-			continue
-		}
-		f, err := form.Parse(p)
-		if err != nil || f.FormType() != FormRequest {
-			continue
-		}
-		occ := Occupant{Role: RoleVisitor}
-		if fl := form.Lookup(f.Fields, "muc#roomnick"); fl != nil && len(fl.Values) > 0 {
-			occ.Nick = fl.Values[0]
-		}
-		if fl := form.Lookup(f.Fields, "muc#jid"); fl != nil && len(fl.Values) > 0 {
-			occ.JID, _ = jid.Parse(fl.Values[0])
-		}
-		return occ, true
-	}
-	return Occupant{}, false
-}

@@ -92,6 +92,8 @@ func (r *Room) list(ctx context.Context, which Item) ([]Item, error) {
 
 // SetAffiliations changes several affiliations at once (XEP-0045 §9.5: a
 // modified list); each item names a JID and its new affiliation.
+// Prosody 0.12 applies the first item of such a request alone and
+// answers success: with it, call SetAffiliation for each user.
 func (r *Room) SetAffiliations(ctx context.Context, items []Item) error {
 	for _, it := range items {
 		if it.JID.IsZero() || !validAffiliation(it.Affiliation) {
@@ -112,16 +114,14 @@ func (r *Room) Config(ctx context.Context) (*form.Form, error) {
 	if q == nil {
 		return nil, errors.New("muc: configuration: empty answer")
 	}
-	fs, err := form.ParseAll(q)
+	oq, err := ParseOwnerQuery(q)
 	if err != nil {
 		return nil, fmt.Errorf("muc: configuration: %w", err)
 	}
-	for _, f := range fs {
-		if f.FormType() == FormRoomConfig || f.FormType() == "" {
-			return f, nil
-		}
+	if oq.Config == nil {
+		return nil, errors.New("muc: configuration: no muc#roomconfig form")
 	}
-	return nil, errors.New("muc: configuration: no muc#roomconfig form")
+	return oq.Config, nil
 }
 
 // Configure submits the room configuration f (a form of type submit),
@@ -131,24 +131,14 @@ func (r *Room) Configure(ctx context.Context, f *form.Form) error {
 	if f.Type != form.TypeSubmit {
 		return fmt.Errorf("muc: configure: form of type %q, want submit", f.Type)
 	}
-	q := stanza.NewElement(NSOwner, "query")
-	q.AddChild(f.Element())
-	_, err := r.request(ctx, stanza.IQSet, q)
+	_, err := r.request(ctx, stanza.IQSet, OwnerQuery{Config: f}.Element())
 	return err
 }
 
 // Destroy destroys the room (XEP-0045 §10.9), for owners, telling its
 // occupants where to go instead (alternate, which may be zero) and why.
 func (r *Room) Destroy(ctx context.Context, alternate jid.JID, reason string) error {
-	d := stanza.NewElement(NSOwner, "destroy")
-	if !alternate.IsZero() {
-		d.SetAttr("jid", alternate.String())
-	}
-	if reason != "" {
-		d.AddChild(stanza.NewElement(NSOwner, "reason").AddText(reason))
-	}
-	q := stanza.NewElement(NSOwner, "query")
-	q.AddChild(d)
-	_, err := r.request(ctx, stanza.IQSet, q)
+	q := OwnerQuery{Destroy: &Destroy{Alternate: alternate, Reason: reason}}
+	_, err := r.request(ctx, stanza.IQSet, q.Element())
 	return err
 }

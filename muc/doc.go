@@ -37,6 +37,44 @@
 // declines, which go to HandleInvite and HandleDecline) and XEP-0249
 // direct invitations.
 //
+// # Finding rooms
+//
+// AllRooms lists the rooms of a MUC service (XEP-0045 §6.3), following
+// its result set pages (XEP-0059) to the end; ListRooms asks for one page
+// and leaves the paging to the caller. A service that does not page
+// (Prosody 0.12) answers with every public room at once. GetRoomInfo asks
+// a room, joined or not, what it is (§6.4): RoomInfo holds its
+// muc#roominfo fields (description, subject, number of occupants,
+// contacts, language, logs) and its features (password-protected,
+// members-only, moderated, persistent, public, non-anonymous...).
+//
+// # Registration
+//
+// GetRegistration fetches a room's registration form (§7.10) and Register
+// submits it; RegisterNick fills in the usual form, which asks for a nick
+// only, and Unregister cancels. A registered user is a member whose nick
+// is reserved: others are refused it (ErrNickInUse). ReservedNick asks a
+// room which nick the user reserved there (§7.12). A refusal wraps the
+// room's stanza error and its meaning (ErrNickInUse,
+// ErrRegistrationClosed, ErrRegistrationUnsupported, ErrBanned,
+// ErrRoomLocked). ejabberd registers nicks with its MUC service, for all
+// its rooms, rather than with each room: the same calls work with the
+// service's address.
+//
+// # Moderation
+//
+// Moderators kick (Room.Kick), grant and revoke voice and moderator
+// status (Room.SetRole), and read the voice and moderator lists
+// (Room.Roles); admins and owners ban (Room.Ban), change affiliations one
+// by one or as a modified list (Room.SetAffiliation,
+// Room.SetAffiliations) and read the member, ban, admin and owner lists
+// (Room.Affiliations); owners configure the room (Room.Config,
+// Room.Configure) and destroy it (Room.Destroy). A visitor of a
+// moderated room asks for voice with Room.RequestVoice; the room forwards
+// the request to its moderators, whose handler given to
+// Rooms.HandleVoiceRequest gets it as a VoiceRequest, to approve with
+// Room.ApproveVoice or to leave unanswered.
+//
 // # Reconnection
 //
 // After a stream resumption nothing is needed: the room never saw us go.
@@ -65,14 +103,15 @@
 // line, as are occupant presences without an item, a self-presence for a
 // nick not asked for (unless the room says it assigned one, status 210),
 // a self-presence naming a real JID other than ours, and malformed
-// payloads (ParseUserX, ParseAdminItems and ParseDirectInvite return
-// errors wrapping ErrMalformed). Unknown status codes are kept in
+// payloads (ParseUserX, ParseAdminItems, ParseOwnerQuery,
+// ParseDirectInvite, ParseRoomInfo, ParseRegistration and
+// ParseVoiceRequest return errors wrapping ErrMalformed). Unknown status codes are kept in
 // Event.Status and otherwise ignored.
 //
 // # Not covered
 //
-// Room registration (XEP-0045 §7.10), the service's room list with RSM
-// paging, and bookmarks. A first join takes the room's history; to read
-// the room's archive instead, join with NoHistory and query the archive
-// with the mam package, addressed to the room's JID.
+// Approving registration requests (XEP-0045 §9.9), and bookmarks. A
+// first join takes the room's history; to read the room's archive
+// instead, join with NoHistory and query the archive with the mam
+// package, addressed to the room's JID.
 package muc

@@ -23,7 +23,8 @@ var (
 	// ErrBanned: the user is an outcast of the room (forbidden).
 	ErrBanned = errors.New("muc: banned from the room")
 	// ErrRoomFull: the room has as many occupants as it admits
-	// (service-unavailable).
+	// (service-unavailable, as XEP-0045 §7.2.10 says; ejabberd answers
+	// resource-constraint).
 	ErrRoomFull = errors.New("muc: the room is full")
 	// ErrRoomLocked: the room does not exist and cannot be created by
 	// this join, or is locked until its owner configures it
@@ -96,7 +97,7 @@ func joinReason(c stanza.Condition) error {
 		return ErrNickInUse
 	case stanza.ErrForbidden:
 		return ErrBanned
-	case stanza.ErrServiceUnavailable:
+	case stanza.ErrServiceUnavailable, stanza.ErrResourceConstraint:
 		return ErrRoomFull
 	case stanza.ErrItemNotFound:
 		return ErrRoomLocked

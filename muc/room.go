@@ -646,8 +646,7 @@ func (r *Room) message(ctx context.Context, m *stanza.Message) {
 			r.rs.emit(ctx, r, Event{Kind: EventConfigChanged, Status: x.Status})
 			return
 		}
-		if occ, ok := voiceRequest(m); ok {
-			r.rs.emit(ctx, r, Event{Kind: EventVoiceRequest, Occupant: occ})
+		if r.voiceRequest(ctx, m) {
 			return
 		}
 	}

@@ -76,6 +76,7 @@ type Rooms struct {
 	onEvent   EventHandlerFunc
 	onInvite  InviteHandlerFunc
 	onDecline DeclineHandlerFunc
+	onVoice   VoiceRequestHandlerFunc
 	pinging   bool // the self-ping goroutine runs
 }
 

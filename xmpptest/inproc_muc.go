@@ -90,6 +90,7 @@ type mucRoom struct {
 	cfg       mucConfig
 	subject   string
 	affs      map[jid.JID]mucAffiliation // by bare JID; none is absent
+	reserved  map[jid.JID]string         // nicks registered, by bare JID
 	occupants []*mucOccupant             // in order of arrival
 	history   []mucHistory               // oldest first
 }
@@ -412,10 +413,11 @@ func (s *Server) mucJoinLocked(ss *session, r *mucRoom, p *stanza.Presence, mx *
 	created := r == nil
 	if created {
 		r = &mucRoom{
-			addr:   p.To.Bare(),
-			locked: true,
-			cfg:    defaultMUCConfig(),
-			affs:   map[jid.JID]mucAffiliation{ss.full.Bare(): affOwner},
+			addr:     p.To.Bare(),
+			locked:   true,
+			cfg:      defaultMUCConfig(),
+			affs:     map[jid.JID]mucAffiliation{ss.full.Bare(): affOwner},
+			reserved: map[jid.JID]string{},
 		}
 		s.muc.rooms[r.addr] = r
 	}
@@ -456,7 +458,7 @@ func (r *mucRoom) admit(ss *session, aff mucAffiliation, nick string, mx *stanza
 		return mucError(stanza.ErrRegistrationRequired, stanza.ErrorAuth, r.addr)
 	case r.cfg.passwordProtected && aff < affAdmin && (mx == nil || mx.ChildText(nsMUC, "password") != r.cfg.secret):
 		return mucError(stanza.ErrNotAuthorized, stanza.ErrorAuth, r.addr)
-	case r.byNick(nick) != nil:
+	case r.byNick(nick) != nil, !r.reservedBy(nick).IsZero() && r.reservedBy(nick) != ss.full.Bare():
 		// Held by another session: the session itself would be an
 		// occupant already.
 		return mucError(stanza.ErrConflict, stanza.ErrorCancel, r.addr)
@@ -621,9 +623,20 @@ func (s *Server) mucMessageLocked(ss *session, m *stanza.Message) {
 		s.mucInviteLocked(ss, r, m, ux)
 	case ux != nil && ux.Child(nsMUCUser, "decline") != nil:
 		s.mucDeclineLocked(ss, r, m, ux.Child(nsMUCUser, "decline"))
+	case mucFormElement(m.Payloads) != nil && s.mucVoiceRequestLocked(ss, r, mucFormElement(m.Payloads)):
 	default:
 		s.mucRejectLocked(ss, m, mucError(stanza.ErrBadRequest, stanza.ErrorModify, r.addr), nil)
 	}
+}
+
+// mucFormElement returns the first data form among payloads, or nil.
+func mucFormElement(payloads []*stanza.Element) *stanza.Element {
+	for _, e := range payloads {
+		if e.Name == (stanza.Name{Space: nsData, Local: "x"}) {
+			return e
+		}
+	}
+	return nil
 }
 
 // mucUserElement returns the muc#user <x/> among payloads, or nil.

@@ -241,11 +241,8 @@ func (s *Server) mucServiceIQLocked(ss *session, iq *stanza.IQ) {
 			}
 		}
 		slices.SortFunc(rooms, func(a, b *mucRoom) int { return strings.Compare(a.addr.String(), b.addr.String()) })
-		q := stanza.NewElement(nsDiscoItems, "query")
-		for _, r := range rooms {
-			q.AddChild(stanza.NewElement(nsDiscoItems, "item", stanza.A("jid", r.addr.String()), stanza.A("name", r.name())))
-		}
-		mucReply(ss, iq, q, nil)
+		q, err := mucRoomList(rooms, iq.Payload)
+		mucReply(ss, iq, q, err)
 	case iqKey{stanza.IQGet, nsPing, "ping"}:
 		mucReply(ss, iq, nil, nil)
 	default:
@@ -273,11 +270,16 @@ func (s *Server) mucRoomIQLocked(ss *session, iq *stanza.IQ) {
 	}
 	switch (iqKey{iq.Type, iq.Payload.Name.Space, iq.Payload.Name.Local}) {
 	case iqKey{stanza.IQGet, nsDiscoInfo, "query"}:
-		if iq.Payload.Attr("node") != "" {
+		switch iq.Payload.Attr("node") {
+		case "":
+			mucReply(ss, iq, r.discoInfo(), nil)
+		case nodeReservedNk:
+			mucReply(ss, iq, r.reservedNickInfo(ss), nil)
+		default:
 			mucReply(ss, iq, nil, mucError(stanza.ErrItemNotFound, stanza.ErrorCancel, r.addr))
-			return
 		}
-		mucReply(ss, iq, r.discoInfo(), nil)
+	case iqKey{stanza.IQGet, nsRegister, "query"}, iqKey{stanza.IQSet, nsRegister, "query"}:
+		s.mucRegisterLocked(ss, r, iq)
 	case iqKey{stanza.IQGet, nsDiscoItems, "query"}:
 		mucReply(ss, iq, stanza.NewElement(nsDiscoItems, "query"), nil)
 	case iqKey{stanza.IQGet, nsPing, "ping"}:
@@ -313,7 +315,7 @@ func (r *mucRoom) discoInfo() *stanza.Element {
 	}
 	c := r.cfg
 	for _, f := range []string{
-		nsDiscoInfo, nsMUC, nsPing, nsMUCSelfPing,
+		nsDiscoInfo, nsMUC, nsPing, nsMUCSelfPing, nsRegister, nsMUCRequest,
 		pick(c.membersOnly, "muc_membersonly", "muc_open"),
 		pick(c.moderated, "muc_moderated", "muc_unmoderated"),
 		pick(c.passwordProtected, "muc_passwordprotected", "muc_unsecured"),

@@ -1307,7 +1307,7 @@ func TestMUCDisco(t *testing.T) {
 	}
 
 	ids, features, fields := bob.discoOf(t, room)
-	wantFeatures := []string{nsDiscoInfo, nsMUC, nsMUC + "#self-ping-optimization", "muc_open", "muc_public", "muc_semianonymous", "muc_temporary", "muc_unmoderated", "muc_unsecured", "urn:xmpp:ping"}
+	wantFeatures := []string{nsDiscoInfo, nsMUC, nsMUC + "#self-ping-optimization", "jabber:iq:register", nsMUC + "#request", "muc_open", "muc_public", "muc_semianonymous", "muc_temporary", "muc_unmoderated", "muc_unsecured", "urn:xmpp:ping"}
 	slices.Sort(wantFeatures)
 	if !slices.Equal(ids, []string{"conference/text/room"}) || !slices.Equal(features, wantFeatures) {
 		t.Errorf("disco#info of the room: %v %v", ids, features)
@@ -1324,7 +1324,7 @@ func TestMUCDisco(t *testing.T) {
 	}
 	alice.configChanged(t, room)
 	ids, features, _ = bob.discoOf(t, room)
-	wantFeatures = []string{nsDiscoInfo, nsMUC, nsMUC + "#self-ping-optimization", "muc_membersonly", "muc_hidden", "muc_nonanonymous", "muc_persistent", "muc_moderated", "muc_passwordprotected", "urn:xmpp:ping"}
+	wantFeatures = []string{nsDiscoInfo, nsMUC, nsMUC + "#self-ping-optimization", "jabber:iq:register", nsMUC + "#request", "muc_membersonly", "muc_hidden", "muc_nonanonymous", "muc_persistent", "muc_moderated", "muc_passwordprotected", "urn:xmpp:ping"}
 	slices.Sort(wantFeatures)
 	if !slices.Equal(ids, []string{"conference/text/Renamed"}) || !slices.Equal(features, wantFeatures) {
 		t.Errorf("disco#info of the configured room: %v %v", ids, features)
