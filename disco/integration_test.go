@@ -88,8 +88,8 @@ func TestServers(t *testing.T) {
 			if !tg.MUC().IsZero() {
 				want = append(want, disco.Item{JID: tg.MUC()})
 			}
-			if tg.Name() == "ejabberd" {
-				want = append(want, disco.Item{JID: jid.MustParse("pubsub." + tg.Domain())})
+			if !tg.PubSub().IsZero() {
+				want = append(want, disco.Item{JID: tg.PubSub()})
 			}
 			byJID := func(a, b disco.Item) int { return strings.Compare(a.JID.String(), b.JID.String()) }
 			slices.SortFunc(items, byJID)
@@ -101,7 +101,7 @@ func TestServers(t *testing.T) {
 				return info.HasIdentity("pubsub", "service")
 			})
 			wantPubsub := 0
-			if tg.Name() == "ejabberd" {
+			if !tg.PubSub().IsZero() {
 				wantPubsub = 1
 			}
 			if err != nil || len(found) != wantPubsub {
