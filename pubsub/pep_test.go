@@ -1,15 +1,13 @@
 package pubsub_test
 
 import (
-	"context"
 	"errors"
 	"testing"
 
-	"github.com/xmppkit/xmpp"
 	"github.com/xmppkit/xmpp/disco"
+	"github.com/xmppkit/xmpp/internal/testkit"
 	"github.com/xmppkit/xmpp/jid"
 	"github.com/xmppkit/xmpp/pubsub"
-	"github.com/xmppkit/xmpp/roster"
 	"github.com/xmppkit/xmpp/stanza"
 	"github.com/xmppkit/xmpp/xmpptest"
 )
@@ -27,31 +25,18 @@ func TestPEP(t *testing.T) {
 		if _, ok := tg.(*xmpptest.Server); ok {
 			t.Skip("the in-process server has no PEP service")
 		}
-		approve := func(p *peer) {
+		notify := func(p *peer) {
 			disco.Serve(p.c, nil)
 			p.ps.HandlePEP(pepNode, p.record)
-			p.c.HandlePresence(xmpp.Route{Type: "subscribe"}, func(ctx context.Context, pr *stanza.Presence) {
-				_ = roster.Approve(ctx, p.c, pr.From)
-			})
 		}
-		alice := connect(t, tg, 0, "one", nil, approve)
-		alice2 := connect(t, tg, 0, "two", nil, approve)
-		bob := connect(t, tg, 1, "pep", nil, approve)
-		aj, bj := alice.c.JID().Bare(), bob.c.JID().Bare()
+		alice := connect(t, tg, 0, "one", nil, notify)
+		alice2 := connect(t, tg, 0, "two", nil, notify)
+		bob := connect(t, tg, 1, "pep", nil, notify)
+		aj := alice.c.JID().Bare()
 
 		// Mutual presence subscriptions, then bob's presence again, with
 		// his capabilities, for alice's PEP service to see.
-		if err := roster.Subscribe(timeout(t), bob.c, aj); err != nil {
-			t.Fatal(err)
-		}
-		if err := roster.Subscribe(timeout(t), alice.c, bj); err != nil {
-			t.Fatal(err)
-		}
-		for _, c := range []*xmpp.Client{alice.c, bob.c, alice.c, bob.c} {
-			if err := c.Sync(timeout(t)); err != nil {
-				t.Fatal(err)
-			}
-		}
+		testkit.Befriend(t, alice.c, bob.c)
 		if err := bob.c.Send(timeout(t), stanza.NewPresence(stanza.PresenceAvailable, jid.JID{})); err != nil {
 			t.Fatal(err)
 		}

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/xmppkit/xmpp/internal/datetime"
 	"github.com/xmppkit/xmpp/form"
+	"github.com/xmppkit/xmpp/internal/datetime"
 	"github.com/xmppkit/xmpp/jid"
 	"github.com/xmppkit/xmpp/stanza"
 )

@@ -91,3 +91,33 @@ func MustMessage(t testing.TB, s string) *stanza.Message {
 	}
 	return m
 }
+
+// Befriend makes the accounts of a and b subscribe to each other's
+// presence (RFC 6121 §3), each approving the other's request, and
+// returns once both servers have processed it: for the tests of what
+// contacts see (PEP notifications, presence).
+func Befriend(t testing.TB, a, b *xmpp.Client) {
+	t.Helper()
+	for _, pair := range [][2]*xmpp.Client{{a, b}, {b, a}} {
+		from, to := pair[0], pair[1]
+		if err := from.Send(Ctx(t), stanza.NewPresence(stanza.PresenceSubscribe, to.JID().Bare())); err != nil {
+			t.Fatal(err)
+		}
+		// The request is with to's server (the servers of these tests
+		// route locally) before to approves it.
+		if err := from.Sync(Ctx(t)); err != nil {
+			t.Fatal(err)
+		}
+		if err := to.Send(Ctx(t), stanza.NewPresence(stanza.PresenceSubscribed, from.JID().Bare())); err != nil {
+			t.Fatal(err)
+		}
+		if err := to.Sync(Ctx(t)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []*xmpp.Client{a, b} {
+		if err := c.Sync(Ctx(t)); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
