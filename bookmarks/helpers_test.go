@@ -290,14 +290,15 @@ type client struct {
 }
 
 // login connects account i of srv as resource with Bookmarks made with
-// opts, and records the changes.
-func login(t *testing.T, srv *xmpptest.Server, i int, resource string, opts *bookmarks.Options) *client {
+// opts, and records the changes. Each setup function runs on the
+// Client before it connects.
+func login(t *testing.T, srv *xmpptest.Server, i int, resource string, opts *bookmarks.Options, setup ...func(*xmpp.Client)) *client {
 	t.Helper()
 	cl := &client{changes: make(chan bookmarks.Change, 16)}
-	cl.c = testkit.Login(t, srv, i, resource, func(c *xmpp.Client) {
+	cl.c = testkit.Login(t, srv, i, resource, append([]func(*xmpp.Client){func(c *xmpp.Client) {
 		cl.bm = bookmarks.New(c, opts)
 		cl.bm.HandleChange(func(_ context.Context, ch bookmarks.Change) { cl.changes <- ch })
-	})
+	}}, setup...)...)
 	return cl
 }
 
@@ -324,8 +325,8 @@ type logRecorder struct {
 }
 
 func (l *logRecorder) Enabled(context.Context, slog.Level) bool { return true }
-func (l *logRecorder) WithAttrs([]slog.Attr) slog.Handler        { return l }
-func (l *logRecorder) WithGroup(string) slog.Handler             { return l }
+func (l *logRecorder) WithAttrs([]slog.Attr) slog.Handler       { return l }
+func (l *logRecorder) WithGroup(string) slog.Handler            { return l }
 func (l *logRecorder) Handle(_ context.Context, r slog.Record) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
