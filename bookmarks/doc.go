@@ -57,8 +57,8 @@
 // and logged at Warn. Each item of an accepted notification is a Change
 // (set); each retraction a Change with Removed set. An item notified
 // without its payload is fetched. Private storage has no
-// notifications: in XEP-0048 mode the handler hears only what a server
-// with the sync publishes on the XEP-0402 node.
+// notifications: in XEP-0048 mode no change is notified (the XEP-0402
+// node's events are still handed over, should a server publish there).
 //
 // # What is checked
 //
@@ -73,8 +73,10 @@
 // # Not covered
 //
 // XEP-0048 stored in PEP (XEP-0223, the node storage:bookmarks) is not
-// written or read: private storage is what XEP-0048 clients share, and
-// servers with the XEP-0402 sync serve that node too. The <url/>
+// written or read, and its notifications are not handed over: private
+// storage is what XEP-0048 clients share, and servers carry that node
+// over to it (ejabberd converts between the two, Prosody's sync serves
+// the node from XEP-0402). The <url/>
 // bookmarks of XEP-0048 are kept but not returned. Node purges and
 // deletions are not reported as changes. The default nick of XEP-0172
 // (user nickname) is not looked up by Autojoin. Two clients changing
