@@ -47,8 +47,9 @@ type Options struct {
 	// skipped because they are malformed; at Debug level, the mode
 	// chosen. nil is silent.
 	Logger *slog.Logger
-	// Mode forces where the bookmarks are kept. ModeAuto (the zero
-	// value) lets the server decide, as Bookmarks.Mode says.
+	// Mode forces where the bookmarks are kept: ModePEP or
+	// ModePrivate. ModeAuto (the zero value), like any other value,
+	// lets the server decide, as Bookmarks.Mode says.
 	Mode Mode
 }
 
@@ -139,7 +140,7 @@ func (b *Bookmarks) connEvent(_ context.Context, ev xmpp.Event) {
 // access model that shows them to contacts); otherwise it is
 // ModePrivate, which every client that knows bookmarks reads.
 func (b *Bookmarks) Mode(ctx context.Context) (Mode, error) {
-	if b.force != ModeAuto {
+	if b.force == ModePEP || b.force == ModePrivate {
 		return b.force, nil
 	}
 	b.mu.Lock()
@@ -374,21 +375,9 @@ func (b *Bookmarks) changeStorage(ctx context.Context, op string, change func(*s
 // legacyList returns the bookmarks of a XEP-0048 storage, skipping the
 // malformed ones and repeated rooms.
 func (b *Bookmarks) legacyList(storage *stanza.Element) []Bookmark {
-	var out []Bookmark
-	seen := map[jid.JID]bool{}
-	for c := range storage.Children() {
-		if c.Name != (stanza.Name{Space: NSLegacy, Local: "conference"}) {
-			continue
-		}
-		bm, err := parseLegacy(c)
-		if err != nil {
-			b.log.Warn("bookmarks: skipped a malformed bookmark", "error", err)
-			continue
-		}
-		if !seen[bm.Room] {
-			seen[bm.Room] = true
-			out = append(out, bm)
-		}
-	}
-	return out
+	list, _ := conferences(storage, func(err error) error {
+		b.log.Warn("bookmarks: skipped a malformed bookmark", "error", err)
+		return nil
+	})
+	return list
 }

@@ -17,6 +17,13 @@ func ParseStorage(storage *stanza.Element) ([]Bookmark, error) {
 	if storage == nil || storage.Name != (stanza.Name{Space: NSLegacy, Local: "storage"}) {
 		return nil, fmt.Errorf("%w: not a {%s}storage", ErrMalformed, NSLegacy)
 	}
+	return conferences(storage, func(err error) error { return err })
+}
+
+// conferences decodes the <conference/> elements of storage, skipping
+// repeated rooms after the first. A malformed one goes to bad, which
+// returns the error to stop with, or nil to skip it.
+func conferences(storage *stanza.Element, bad func(error) error) ([]Bookmark, error) {
 	var out []Bookmark
 	seen := map[jid.JID]bool{}
 	for c := range storage.Children() {
@@ -25,7 +32,10 @@ func ParseStorage(storage *stanza.Element) ([]Bookmark, error) {
 		}
 		b, err := parseLegacy(c)
 		if err != nil {
-			return nil, err
+			if err = bad(err); err != nil {
+				return nil, err
+			}
+			continue
 		}
 		if !seen[b.Room] {
 			seen[b.Room] = true
