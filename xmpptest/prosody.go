@@ -22,7 +22,8 @@ import (
 // SCRAM-SHA-1, SCRAM-SHA-256 and PLAIN (the -PLUS variants too, on TLS
 // 1.2), and enables stream management, ping, disco, roster versioning,
 // carbons, blocking, vCard (vcard-temp and vCard4), private XML storage,
-// PEP, CSI, version, time and last activity. Its Multi-User Chat service
+// PEP, bookmarks (XEP-0402 kept in sync with XEP-0048 in private storage
+// and in PEP), CSI, version, time and last activity. Its Multi-User Chat service
 // (XEP-0045) is MUC, "conference.localhost", where any account may create
 // rooms; a new room is locked until its owner configures it, and (unless
 // RealServerOptions.NoArchive) every room keeps an archive (XEP-0313).
@@ -99,7 +100,7 @@ smacks_hibernation_time = 300
 modules_enabled = {
 	"roster"; "saslauth"; "tls"; "disco";
 	"smacks"; "ping"; "carbons"; "blocklist";
-	"vcard4"; "vcard_legacy"; "private"; "pep";
+	"vcard4"; "vcard_legacy"; "private"; "pep"; "bookmarks";
 	"csi_simple"; "version"; "time"; "lastactivity";
 	"uptime"; "register";{MAM}
 }

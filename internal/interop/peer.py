@@ -664,6 +664,43 @@ class Peer(slixmpp.ClientXMPP):
         return None
 
 
+    # ---- ops of the bookmarks cases: slixmpp's XEP-0048 plugin (it has
+    # no XEP-0402), loaded on demand like the MUC plugins, since it
+    # loads XEP-0045 and XEP-0163 too ----
+
+    async def op_bookmarks_enable(self):
+        """Loads the XEP-0048 plugin (with XEP-0049 and XEP-0223)."""
+        self.register_plugin("xep_0048")
+        return None
+
+    async def op_bookmarks_get(self, method="xep_0049"):
+        """Reads the XEP-0048 bookmarks with the plugin's get_bookmarks,
+        from private storage (xep_0049) or PEP (xep_0223); returns the
+        conferences as the plugin's stanza reads them."""
+        from slixmpp.plugins.xep_0048 import Bookmarks
+        iq = await self["xep_0048"].get_bookmarks(method=method)
+        el = iq.xml.find(".//{storage:bookmarks}storage")
+        storage = Bookmarks(xml=el) if el is not None else Bookmarks()
+        return [{"jid": str(c["jid"]), "name": c["name"],
+                 "autojoin": c["autojoin"], "nick": c["nick"],
+                 "password": c["password"]}
+                for c in storage["conferences"]]
+
+    async def op_bookmarks_set(self, conferences, method="xep_0049"):
+        """Stores conferences (a list of {jid, name, autojoin, nick,
+        password}) as the whole XEP-0048 storage, with the plugin's
+        add_conference and set_bookmarks."""
+        from slixmpp.plugins.xep_0048 import Bookmarks
+        storage = Bookmarks()
+        for c in conferences:
+            storage.add_conference(c["jid"], c.get("nick") or None,
+                                   name=c.get("name") or None,
+                                   autojoin=c.get("autojoin"),
+                                   password=c.get("password") or None)
+        await self["xep_0048"].set_bookmarks(storage, method=method)
+        return None
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--jid", required=True)
