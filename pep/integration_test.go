@@ -11,6 +11,7 @@ import (
 	"github.com/xmppkit/xmpp/jid"
 	"github.com/xmppkit/xmpp/pep"
 	"github.com/xmppkit/xmpp/pep/geoloc"
+	"github.com/xmppkit/xmpp/pep/mood"
 	"github.com/xmppkit/xmpp/pep/nick"
 	"github.com/xmppkit/xmpp/pubsub"
 	"github.com/xmppkit/xmpp/stanza"
@@ -23,6 +24,7 @@ type contact struct {
 	ps     *pubsub.Client
 	places chan pep.Update[geoloc.Location]
 	nicks  chan pep.Update[string]
+	moods  chan pep.Update[mood.Mood]
 }
 
 func login(t *testing.T, tg xmpptest.Target, i int) *contact {
@@ -30,10 +32,12 @@ func login(t *testing.T, tg xmpptest.Target, i int) *contact {
 	a := tg.Account(i)
 	c := xmpp.New(a.JID(), &xmpp.Options{Password: a.Password, Resource: "pep", Addr: tg.Addr(), TLSConfig: tg.TLSConfig()})
 	t.Cleanup(func() { c.Close() })
-	k := &contact{c: c, ps: pubsub.New(c, nil), places: make(chan pep.Update[geoloc.Location], 8), nicks: make(chan pep.Update[string], 8)}
+	k := &contact{c: c, ps: pubsub.New(c, nil), places: make(chan pep.Update[geoloc.Location], 8), nicks: make(chan pep.Update[string], 8),
+		moods: make(chan pep.Update[mood.Mood], 8)}
 	disco.Serve(c, nil) // the +notify features go out in the entity capabilities
 	geoloc.Handle(k.ps, func(_ context.Context, u pep.Update[geoloc.Location]) { k.places <- u })
 	nick.Handle(k.ps, func(_ context.Context, u pep.Update[string]) { k.nicks <- u })
+	mood.Handle(k.ps, func(_ context.Context, u pep.Update[mood.Mood]) { k.moods <- u })
 	if err := c.Connect(testkit.Ctx(t)); err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +64,7 @@ func next[T any](t *testing.T, ch <-chan pep.Update[T], from jid.JID, what strin
 	}
 }
 
-// TestContacts: a location and a nickname published by alice reach her
+// TestContacts: a location, a nickname and a mood published by alice reach her
 // contact bob, decoded, from alice's bare JID; their withdrawal too; and
 // bob can read them back from alice's PEP service.
 func TestContacts(t *testing.T) {
@@ -97,6 +101,12 @@ func TestContacts(t *testing.T) {
 		}
 		if n := next(t, bob.nicks, aj, "nickname"); n.Value != "Alice in Venice" {
 			t.Errorf("bob got nickname %+v", n)
+		}
+		if err := mood.Publish(testkit.Ctx(t), alice.ps, mood.Mood{Value: mood.InLove, Text: "with Venice"}); err != nil {
+			t.Fatal(err)
+		}
+		if m := next(t, bob.moods, aj, "mood"); m.Value.Value != mood.InLove || m.Value.Text != "with Venice" {
+			t.Errorf("bob got mood %+v", m)
 		}
 		// Withdrawn: an empty payload.
 		if err := geoloc.Publish(testkit.Ctx(t), alice.ps, geoloc.Location{}); err != nil {
