@@ -110,8 +110,9 @@
 //
 // # Not covered
 //
-// Approving registration requests (XEP-0045 §9.9), and bookmarks. A
-// first join takes the room's history; to read the room's archive
-// instead, join with NoHistory and query the archive with the mam
-// package, addressed to the room's JID.
+// Approving registration requests (XEP-0045 §9.9). A first join takes
+// the room's history; to read the room's archive instead, join with
+// NoHistory and query the archive with the mam package, addressed to the
+// room's JID. Bookmarks of rooms (XEP-0402, XEP-0048), with autojoin,
+// are package bookmarks.
 package muc
