@@ -10,9 +10,11 @@ import (
 	"github.com/xmppkit/xmpp/internal/testkit"
 	"github.com/xmppkit/xmpp/jid"
 	"github.com/xmppkit/xmpp/pep"
+	"github.com/xmppkit/xmpp/pep/activity"
 	"github.com/xmppkit/xmpp/pep/geoloc"
 	"github.com/xmppkit/xmpp/pep/mood"
 	"github.com/xmppkit/xmpp/pep/nick"
+	"github.com/xmppkit/xmpp/pep/tune"
 	"github.com/xmppkit/xmpp/pubsub"
 	"github.com/xmppkit/xmpp/stanza"
 	"github.com/xmppkit/xmpp/xmpptest"
@@ -25,6 +27,8 @@ type contact struct {
 	places chan pep.Update[geoloc.Location]
 	nicks  chan pep.Update[string]
 	moods  chan pep.Update[mood.Mood]
+	tunes  chan pep.Update[tune.Tune]
+	doings chan pep.Update[activity.Activity]
 }
 
 func login(t *testing.T, tg xmpptest.Target, i int) *contact {
@@ -33,11 +37,14 @@ func login(t *testing.T, tg xmpptest.Target, i int) *contact {
 	c := xmpp.New(a.JID(), &xmpp.Options{Password: a.Password, Resource: "pep", Addr: tg.Addr(), TLSConfig: tg.TLSConfig()})
 	t.Cleanup(func() { c.Close() })
 	k := &contact{c: c, ps: pubsub.New(c, nil), places: make(chan pep.Update[geoloc.Location], 8), nicks: make(chan pep.Update[string], 8),
-		moods: make(chan pep.Update[mood.Mood], 8)}
+		moods: make(chan pep.Update[mood.Mood], 8), tunes: make(chan pep.Update[tune.Tune], 8),
+		doings: make(chan pep.Update[activity.Activity], 8)}
 	disco.Serve(c, nil) // the +notify features go out in the entity capabilities
 	geoloc.Handle(k.ps, func(_ context.Context, u pep.Update[geoloc.Location]) { k.places <- u })
 	nick.Handle(k.ps, func(_ context.Context, u pep.Update[string]) { k.nicks <- u })
 	mood.Handle(k.ps, func(_ context.Context, u pep.Update[mood.Mood]) { k.moods <- u })
+	tune.Handle(k.ps, func(_ context.Context, u pep.Update[tune.Tune]) { k.tunes <- u })
+	activity.Handle(k.ps, func(_ context.Context, u pep.Update[activity.Activity]) { k.doings <- u })
 	if err := c.Connect(testkit.Ctx(t)); err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +71,8 @@ func next[T any](t *testing.T, ch <-chan pep.Update[T], from jid.JID, what strin
 	}
 }
 
-// TestContacts: a location, a nickname and a mood published by alice reach her
+// TestContacts: a location, a nickname, a mood, a tune and an activity
+// published by alice reach her
 // contact bob, decoded, from alice's bare JID; their withdrawal too; and
 // bob can read them back from alice's PEP service.
 func TestContacts(t *testing.T) {
@@ -107,6 +115,20 @@ func TestContacts(t *testing.T) {
 		}
 		if m := next(t, bob.moods, aj, "mood"); m.Value.Value != mood.InLove || m.Value.Text != "with Venice" {
 			t.Errorf("bob got mood %+v", m)
+		}
+		song := tune.Tune{Artist: "Vivaldi", Title: "La Primavera", Length: 201 * time.Second, Rating: 9}
+		if err := tune.Publish(testkit.Ctx(t), alice.ps, song); err != nil {
+			t.Fatal(err)
+		}
+		if u := next(t, bob.tunes, aj, "tune"); u.Value != song {
+			t.Errorf("bob got tune %+v", u)
+		}
+		doing := activity.Activity{General: "traveling", Specific: "on_a_trip", Text: "gondola"}
+		if err := activity.Publish(testkit.Ctx(t), alice.ps, doing); err != nil {
+			t.Fatal(err)
+		}
+		if u := next(t, bob.doings, aj, "activity"); u.Value != doing {
+			t.Errorf("bob got activity %+v", u)
 		}
 		// Withdrawn: an empty payload.
 		if err := geoloc.Publish(testkit.Ctx(t), alice.ps, geoloc.Location{}); err != nil {
