@@ -72,9 +72,9 @@ func next[T any](t *testing.T, ch <-chan pep.Update[T], from jid.JID, what strin
 }
 
 // TestContacts: a location, a nickname, a mood, a tune and an activity
-// published by alice reach her
-// contact bob, decoded, from alice's bare JID; their withdrawal too; and
-// bob can read them back from alice's PEP service.
+// published by alice reach her contact bob, decoded, from alice's bare
+// JID; a withdrawal too; and bob reads her location back from her PEP
+// service.
 func TestContacts(t *testing.T) {
 	xmpptest.ForEachServer(t, nil, func(t *testing.T, tg xmpptest.Target) {
 		if _, ok := tg.(*xmpptest.Server); ok {
