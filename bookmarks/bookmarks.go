@@ -2,7 +2,6 @@ package bookmarks
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -10,6 +9,7 @@ import (
 	"github.com/xmppkit/xmpp"
 	"github.com/xmppkit/xmpp/disco"
 	"github.com/xmppkit/xmpp/jid"
+	"github.com/xmppkit/xmpp/pubsub"
 	"github.com/xmppkit/xmpp/stanza"
 )
 
@@ -42,10 +42,12 @@ func (m Mode) String() string {
 
 // Options configures Bookmarks. The zero value (or nil) is ready to use.
 type Options struct {
-	// Logger receives, at Warn level, notifications dropped because they
-	// do not come from the account or are malformed, and bookmarks
-	// skipped because they are malformed; at Debug level, the mode
-	// chosen. nil is silent.
+	// Logger receives, at Warn level, notifications of the bookmarks
+	// node dropped because a contact sent them or they are malformed,
+	// and bookmarks skipped because they are malformed; at Debug level,
+	// the mode chosen. nil is silent. Events the pubsub Client drops
+	// (from full JIDs, services, or that do not decode) go to its own
+	// Logger.
 	Logger *slog.Logger
 	// Mode forces where the bookmarks are kept: ModePEP or
 	// ModePrivate. ModeAuto (the zero value), like any other value,
@@ -57,12 +59,17 @@ type Options struct {
 // client of the account.
 type ChangeHandlerFunc func(ctx context.Context, ch Change)
 
-// Change is a change of one bookmark that the server notified.
+// Change is a change of the bookmarks that the server notified: of one
+// bookmark, or, with All, of every one.
 type Change struct {
 	// Removed says the bookmark of Bookmark.Room was removed; the other
 	// fields of Bookmark are then zero. Otherwise Bookmark is the
 	// bookmark as it now is, added or replaced.
-	Removed  bool
+	Removed bool
+	// All, which comes with Removed, says every bookmark was removed at
+	// once: the bookmarks node was purged (XEP-0060 §8.5) or deleted
+	// (§8.4). Bookmark is then zero.
+	All      bool
 	Bookmark Bookmark
 }
 
@@ -76,6 +83,7 @@ type Change struct {
 // concurrent use.
 type Bookmarks struct {
 	c     *xmpp.Client
+	ps    *pubsub.Client
 	log   *slog.Logger
 	force Mode
 
@@ -89,22 +97,25 @@ type Bookmarks struct {
 	storage chan struct{}
 }
 
-// New makes the Bookmarks of c and attaches them: it advertises
+// New makes the Bookmarks of c and attaches them. ps is c's pubsub
+// Client (pubsub.New(c, ...)), which owns the PubSub events c receives
+// and makes the XEP-0402 requests; c itself serves the XEP-0048 ones
+// and the disco#info that chooses the mode. New registers, with
+// ps.HandlePEP, the handler of the bookmarks node, which advertises
 // NSNotify (so that the server notifies c of the changes other clients
-// make, XEP-0163 §4) and observes the PEP notifications c receives. opts
-// may be nil. Call it before c connects, or changes notified before it
-// are missed.
-func New(c *xmpp.Client, opts *Options) *Bookmarks {
+// make, XEP-0163 §4); the node must have no other handler on ps (a
+// second one panics). opts may be nil. Call it before c connects, or
+// changes notified before it are missed.
+func New(c *xmpp.Client, ps *pubsub.Client, opts *Options) *Bookmarks {
 	var o Options
 	if opts != nil {
 		o = *opts
 	}
-	b := &Bookmarks{c: c, log: o.Logger, force: o.Mode, storage: make(chan struct{}, 1)}
+	b := &Bookmarks{c: c, ps: ps, log: o.Logger, force: o.Mode, storage: make(chan struct{}, 1)}
 	if b.log == nil {
 		b.log = slog.New(slog.DiscardHandler)
 	}
-	c.Advertise(NSNotify)
-	c.ObserveMessage(xmpp.Route{Payload: stanza.Name{Space: nsPubSubEvent, Local: "event"}}, b.event)
+	ps.HandlePEP(NS, b.event)
 	c.HandleEvent(b.connEvent)
 	return b
 }
@@ -222,8 +233,10 @@ func (b *Bookmarks) Get(ctx context.Context, room jid.JID) (Bookmark, error) {
 // service refuses because the existing node is configured otherwise
 // (precondition-not-met, XEP-0060 §7.1.5), Set configures the node as
 // XEP-0402 requires (as its §6 advises where publish-options cannot be
-// relied on) and publishes again, once; if that fails too the error
-// wraps ErrPreconditionNotMet and the server's stanza errors.
+// relied on: the pubsub Client fetches the node's configuration, sets
+// these fields and submits it) and publishes again, once; if that fails
+// too the error wraps ErrPreconditionNotMet and the server's stanza
+// errors (pubsub.CondPreconditionNotMet matches too).
 //
 // In XEP-0048 mode it reads the whole <storage/>, changes the room's
 // conference and writes the storage back, keeping the rest (other
@@ -258,14 +271,7 @@ func (b *Bookmarks) Remove(ctx context.Context, room jid.JID) error {
 		return err
 	}
 	if m == ModePEP {
-		_, err := b.c.Request(ctx, stanza.NewIQ(stanza.IQSet, jid.JID{}, retractRequest(NS, room.String())))
-		if errors.Is(err, stanza.ErrItemNotFound) {
-			return fmt.Errorf("bookmarks: remove %s: %w: %w", room, ErrNotFound, err)
-		}
-		if err != nil {
-			return fmt.Errorf("bookmarks: remove %s: %w", room, err)
-		}
-		return nil
+		return b.retract(ctx, room)
 	}
 	return b.changeStorage(ctx, "remove", func(s *stanza.Element) (*stanza.Element, error) {
 		out, found := withoutRoom(s, room)
@@ -274,60 +280,6 @@ func (b *Bookmarks) Remove(ctx context.Context, room jid.JID) error {
 		}
 		return out, nil
 	})
-}
-
-// listPEP returns the bookmarks in the PEP node: all, or the one of
-// item id.
-func (b *Bookmarks) listPEP(ctx context.Context, id string) ([]Bookmark, error) {
-	res, err := b.c.Request(ctx, stanza.NewIQ(stanza.IQGet, jid.JID{}, itemsRequest(NS, id)))
-	if errors.Is(err, stanza.ErrItemNotFound) {
-		return nil, nil // no node yet, or no such item
-	}
-	if err != nil {
-		return nil, fmt.Errorf("bookmarks: list: %w", err)
-	}
-	if res.Payload == nil || res.Payload.Name != (stanza.Name{Space: nsPubSub, Local: "pubsub"}) {
-		return nil, fmt.Errorf("bookmarks: list: %w: the result has no <pubsub/>", ErrMalformed)
-	}
-	items, _, _ := itemsOf(res.Payload, nsPubSub, NS)
-	out := make([]Bookmark, 0, len(items))
-	for _, it := range items {
-		bm, err := Parse(it.id, it.payload)
-		if err != nil {
-			b.log.Warn("bookmarks: skipped a malformed bookmark", "id", it.id, "error", err)
-			continue
-		}
-		out = append(out, bm)
-	}
-	return out, nil
-}
-
-// publish publishes bm in the PEP node, configuring the node once if
-// its configuration does not meet the publish-options.
-func (b *Bookmarks) publish(ctx context.Context, bm Bookmark) error {
-	req := func() error {
-		_, err := b.c.Request(ctx, stanza.NewIQ(stanza.IQSet, jid.JID{}, publishRequest(NS, bm.Room.String(), bm.Element())))
-		return err
-	}
-	err := req()
-	var se *stanza.Error
-	if err == nil || !errors.As(err, &se) || !preconditionNotMet(se) {
-		if err != nil {
-			return fmt.Errorf("bookmarks: set %s: %w", bm.Room, err)
-		}
-		return nil
-	}
-	b.log.Debug("bookmarks: the node does not meet the publish-options; configuring it", "error", err)
-	if _, cerr := b.c.Request(ctx, stanza.NewIQ(stanza.IQSet, jid.JID{}, configureRequest(NS))); cerr != nil {
-		return fmt.Errorf("bookmarks: set %s: %w: %w (configuring the node: %w)", bm.Room, ErrPreconditionNotMet, err, cerr)
-	}
-	if err2 := req(); err2 != nil {
-		if errors.As(err2, &se) && preconditionNotMet(se) {
-			return fmt.Errorf("bookmarks: set %s: %w: %w", bm.Room, ErrPreconditionNotMet, err2)
-		}
-		return fmt.Errorf("bookmarks: set %s: %w", bm.Room, err2)
-	}
-	return nil
 }
 
 // readStorage returns the XEP-0048 <storage/> in private XML storage; an

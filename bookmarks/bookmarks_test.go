@@ -240,6 +240,8 @@ func TestPreconditionNotMet(t *testing.T) {
 		switch {
 		case r.Child(nsPubSub, "publish") != nil:
 			kinds = append(kinds, "publish")
+		case r.Child(nsPubSubOwner, "configure") != nil && r.Child(nsPubSubOwner, "configure").Child(nsData, "x") == nil:
+			kinds = append(kinds, "config") // the form asked for
 		case r.Child(nsPubSubOwner, "configure") != nil:
 			kinds = append(kinds, "configure")
 			if got := formValues(r.Child(nsPubSubOwner, "configure")); !maps.Equal(got, wantPublishOptions) {
@@ -247,8 +249,8 @@ func TestPreconditionNotMet(t *testing.T) {
 			}
 		}
 	}
-	if !slices.Equal(kinds, []string{"publish", "configure", "publish"}) {
-		t.Errorf("requests %v; want publish, configure, publish", kinds)
+	if !slices.Equal(kinds, []string{"publish", "config", "configure", "publish"}) {
+		t.Errorf("requests %v; want publish, config, configure, publish", kinds)
 	}
 	if got, err := a.bm.Get(ctx, orchard.Room); err != nil || !sameBookmark(got, orchard) {
 		t.Errorf("Get = %+v, %v", got, err)
@@ -287,6 +289,12 @@ func TestStanzaErrorsPassThrough(t *testing.T) {
 	}
 }
 
+// TestNotificationsOnlyFromOwnAccount: the notifications of the
+// bookmarks node are taken from the account's own bare JID only. pubsub
+// drops those from full JIDs (another resource of the account included)
+// and from services; it hands over those from any account's bare JID,
+// since the node is asked for with +notify, and Bookmarks drops those
+// of a contact.
 func TestNotificationsOnlyFromOwnAccount(t *testing.T) {
 	srv := xmpptest.StartServer(t, nil)
 	newFakeService(srv, true)
@@ -300,8 +308,17 @@ func TestNotificationsOnlyFromOwnAccount(t *testing.T) {
 				`<item id='`+room+`'><conference xmlns='urn:xmpp:bookmarks:1' autojoin='true'/></item></items></event>`)}}
 		return m.Element()
 	}
-	for _, from := range []string{"bob@localhost", "bob@localhost/x", "localhost", "alice@localhost/other", "evil.example"} {
+	purge := func(from jid.JID, kind string) *stanza.Element {
+		m := &stanza.Message{Header: stanza.Header{From: from, To: alice, ID: stanza.NewID()}, Type: stanza.MessageHeadline,
+			Payloads: []*stanza.Element{testkit.MustElement(t, `<event xmlns='`+nsPubSubEvent+`'><`+kind+` node='urn:xmpp:bookmarks:1'/></event>`)}}
+		return m.Element()
+	}
+	spoofs := []string{"bob@localhost", "bob@localhost/x", "localhost", "alice@localhost/other", "evil.example"}
+	for _, from := range spoofs {
 		if err := srv.Inject(alice, event(jid.MustParse(from), "spoof@conference.localhost")); err != nil {
+			t.Fatal(err)
+		}
+		if err := srv.Inject(alice, purge(jid.MustParse(from), "purge")); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -315,8 +332,19 @@ func TestNotificationsOnlyFromOwnAccount(t *testing.T) {
 		t.Fatal(err)
 	}
 	a.noChange(t)
-	if n := log.count("not from the account"); n != 5 {
-		t.Errorf("%d spoofed notifications logged; want 5: %v", n, log.msgs)
+	if n := log.count("dropped"); n != 2*len(spoofs) {
+		t.Errorf("%d spoofed notifications logged; want %d: %v", n, 2*len(spoofs), log.msgs)
+	}
+
+	// A purge or a deletion of the node from the account: every
+	// bookmark removed.
+	for _, kind := range []string{"purge", "delete"} {
+		if err := srv.Inject(alice, purge(alice.Bare(), kind)); err != nil {
+			t.Fatal(err)
+		}
+		if ch := a.change(t); !ch.Removed || !ch.All || !ch.Bookmark.Room.IsZero() {
+			t.Errorf("%s: change %+v; want every bookmark removed", kind, ch)
+		}
 	}
 }
 
@@ -351,12 +379,15 @@ func TestMalformed(t *testing.T) {
 		t.Errorf("%d malformed bookmarks logged; want %d: %v", n, len(bad), log.msgs)
 	}
 
-	// A result without <pubsub/>.
+	// An answer pubsub cannot read: an item with two payloads.
 	fake.mu.Lock()
-	fake.items = func(*stanza.IQ) *stanza.Element { return stanza.NewElement("urn:example", "nonsense") }
+	fake.items = func(*stanza.IQ) *stanza.Element {
+		return testkit.MustElement(t, `<pubsub xmlns='`+nsPubSub+`'><items node='urn:xmpp:bookmarks:1'>`+
+			`<item id='two@conference.localhost'><conference xmlns='urn:xmpp:bookmarks:1'/><conference xmlns='urn:xmpp:bookmarks:1'/></item></items></pubsub>`)
+	}
 	fake.mu.Unlock()
 	if _, err := a.bm.List(ctx); !errors.Is(err, bookmarks.ErrMalformed) {
-		t.Errorf("List of a nonsense answer: %v; want ErrMalformed", err)
+		t.Errorf("List of an item with two payloads: %v; want ErrMalformed", err)
 	}
 
 	// Notifications: the malformed items are dropped, the good one

@@ -8,9 +8,12 @@
 // Bookmarks, made once per xmpp.Client with New before it connects,
 // lists, gets, sets and removes bookmarks, hands the changes other
 // clients of the account make to the handler given to HandleChange, and
-// joins the rooms marked autojoin with a muc.Rooms (Autojoin):
+// joins the rooms marked autojoin with a muc.Rooms (Autojoin). It works
+// through the Client's pubsub.Client, which the application makes (once
+// per xmpp.Client) and may use for other nodes too:
 //
-//	bm := bookmarks.New(c, nil)
+//	ps := pubsub.New(c, nil)
+//	bm := bookmarks.New(c, ps, nil)
 //	bm.HandleChange(func(ctx context.Context, ch bookmarks.Change) {
 //		log.Printf("bookmark of %s changed (removed: %t)", ch.Bookmark.Room, ch.Removed)
 //	})
@@ -30,10 +33,10 @@
 // that reads only XEP-0048, which most did when XEP-0402 was written; so
 // PEP support alone is not enough. Options.Mode forces either.
 //
-// In XEP-0402 mode each bookmark is published with the publish-options
-// XEP-0402 requires; a node configured otherwise (precondition-not-met)
-// is configured as required, and the publish tried again once (see
-// Bookmarks.Set). A removal retracts the item with notify='true', so
+// In XEP-0402 mode each bookmark is published with pubsub.Client.Publish
+// and the publish-options XEP-0402 requires; a node configured otherwise
+// (precondition-not-met) is configured as required, and the publish
+// tried again once (PublishOptions.Reconfigure; see Bookmarks.Set). A removal retracts the item with notify='true', so
 // that the account's other clients learn of it. In XEP-0048 mode a
 // change reads the whole storage, changes one conference and writes the
 // storage back; everything else in it (other rooms, <url/> bookmarks,
@@ -43,22 +46,22 @@
 //
 // # Notifications
 //
-// New advertises urn:xmpp:bookmarks:1+notify (Client.Advertise; with
-// the disco package's Serve, the entity capabilities in the Client's
-// presence then ask the server for notifications, XEP-0163 §4) and
-// observes the messages carrying a PubSub event (Client.ObserveMessage
-// with the Route {http://jabber.org/protocol/pubsub#event}event). It
-// observes rather than claims them: other PEP nodes' events (avatars,
-// moods, a later pubsub package's nodes) still reach their owner or
-// the default handler. The Route names no sender, so that spoofs are
-// seen: a notification of the bookmarks node is accepted only from the
-// account's own bare JID, as PEP sends them; one from anyone else (a
-// contact, a server, even another resource of the account) is dropped
-// and logged at Warn. Each item of an accepted notification is a Change
-// (set); each retraction a Change with Removed set. An item notified
-// without its payload is fetched. Private storage has no
-// notifications: in XEP-0048 mode no change is notified (the XEP-0402
-// node's events are still handed over, should a server publish there).
+// The PubSub events are claimed by the pubsub.Client, as every payload
+// is claimed by the package that owns it; New registers the handler of
+// the bookmarks node with its HandlePEP, which advertises
+// urn:xmpp:bookmarks:1+notify (Client.Advertise; with the disco
+// package's Serve, the entity capabilities in the Client's presence
+// then ask the server for notifications, XEP-0163 §4). The pubsub
+// Client drops events from full JIDs (even another resource of the
+// account) and from services; of those it hands over from a bare JID, a
+// notification of the bookmarks node is taken only from the account's
+// own, as PEP sends them: one from a contact is dropped and logged at
+// Warn. Each item of an accepted notification is a Change (set); each
+// retraction a Change with Removed set; a purge or deletion of the node
+// a Change with Removed and All set. An item notified without its
+// payload is fetched. Private storage has no notifications: in XEP-0048
+// mode no change is notified (the XEP-0402 node's events are still
+// handed over, should a server publish there).
 //
 // # What is checked
 //
@@ -66,9 +69,13 @@
 // and autojoin an xs:boolean, or the error wraps ErrMalformed. List,
 // Get and the notifications skip malformed bookmarks, and log them at
 // Warn, rather than fail on one bad entry; in XEP-0048 mode a malformed
-// conference is still written back as it was. A server's refusal is
-// returned wrapped, as its *stanza.Error (errors.Is works with its
-// condition).
+// conference is still written back as it was. The PubSub envelope
+// (items, events) is decoded by the pubsub package, by its rules: an
+// items result it cannot read (an item with two payloads) makes List
+// and Get fail with an error that wraps ErrMalformed and
+// pubsub.ErrMalformed, and an event it cannot read is dropped and logged
+// by it. A server's refusal is returned wrapped, as its *stanza.Error
+// (errors.Is works with its condition, and with a pubsub.Condition).
 //
 // # Not covered
 //
@@ -76,10 +83,9 @@
 // written or read, and its notifications are not handed over: private
 // storage is what XEP-0048 clients share, and servers carry that node
 // over to it (ejabberd converts between the two, Prosody's sync serves
-// the node from XEP-0402). The <url/>
-// bookmarks of XEP-0048 are kept but not returned. Node purges and
-// deletions are not reported as changes. The default nick of XEP-0172
-// (user nickname) is not looked up by Autojoin. Two clients changing
-// XEP-0048 storage at the same moment may lose one change: private
-// storage offers no way to prevent it.
+// the node from XEP-0402). The <url/> bookmarks of XEP-0048 are kept
+// but not returned. The default nick of XEP-0172 (user nickname) is not
+// looked up by Autojoin. Two clients changing XEP-0048 storage at the
+// same moment may lose one change: private storage offers no way to
+// prevent it.
 package bookmarks

@@ -9,6 +9,7 @@ import (
 	"github.com/xmppkit/xmpp"
 	"github.com/xmppkit/xmpp/bookmarks"
 	"github.com/xmppkit/xmpp/jid"
+	"github.com/xmppkit/xmpp/pubsub"
 	"github.com/xmppkit/xmpp/stanza"
 	"github.com/xmppkit/xmpp/xmpptest"
 )
@@ -53,7 +54,9 @@ func Example() {
 		Password: acct.Password, Resource: "phone", Addr: srv.Addr(), TLSConfig: srv.TLSConfig(), Dial: srv.DialPipe,
 	})
 	defer c.Close()
-	bm := bookmarks.New(c, nil) // before Connect, so that no notification is missed
+	// Before Connect, so that no notification is missed: pubsub's Client
+	// takes the PubSub events and hands those of the bookmarks node over.
+	bm := bookmarks.New(c, pubsub.New(c, nil), nil)
 	if err := c.Connect(ctx); err != nil {
 		log.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package bookmarks_test
 import (
 	"context"
 	"log/slog"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -12,6 +13,7 @@ import (
 	"github.com/xmppkit/xmpp/bookmarks"
 	"github.com/xmppkit/xmpp/internal/testkit"
 	"github.com/xmppkit/xmpp/jid"
+	"github.com/xmppkit/xmpp/pubsub"
 	"github.com/xmppkit/xmpp/stanza"
 	"github.com/xmppkit/xmpp/xmpptest"
 )
@@ -67,6 +69,7 @@ func newFakeService(srv *xmpptest.Server, compat bool) *fakeService {
 	srv.HandleIQ(stanza.IQGet, nsDiscoInfo, "query", f.discoInfo)
 	srv.HandleIQ(stanza.IQGet, nsPubSub, "pubsub", f.pubsubGet)
 	srv.HandleIQ(stanza.IQSet, nsPubSub, "pubsub", f.pubsubSet)
+	srv.HandleIQ(stanza.IQGet, nsPubSubOwner, "pubsub", f.ownerGet)
 	srv.HandleIQ(stanza.IQSet, nsPubSubOwner, "pubsub", f.ownerSet)
 	srv.HandleIQ(stanza.IQGet, bookmarks.NSPrivate, "query", f.privateGet)
 	srv.HandleIQ(stanza.IQSet, bookmarks.NSPrivate, "query", f.privateSet)
@@ -223,6 +226,30 @@ func (f *fakeService) notify(owner jid.JID, items *stanza.Element) {
 	}
 }
 
+// ownerGet answers a request for the node's configuration form with
+// the fields the node has.
+func (f *fakeService) ownerGet(_ context.Context, iq *stanza.IQ) (*stanza.Element, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.record(iq); err != nil {
+		return nil, err
+	}
+	c := iq.Payload.Child(nsPubSubOwner, "configure")
+	n := f.nodes[iq.From.Bare()]
+	if c == nil || n == nil || c.Attr("node") != bookmarks.NS {
+		return nil, stanza.NewError(stanza.ErrItemNotFound, "")
+	}
+	x := stanza.NewElement(nsData, "x", stanza.A("type", "form"))
+	x.AddChild(stanza.NewElement(nsData, "field", stanza.A("var", "FORM_TYPE"), stanza.A("type", "hidden")).
+		AddChild(stanza.NewElement(nsData, "value").AddText(nsPubSub + "#node_config")))
+	for _, k := range slices.Sorted(maps.Keys(n.config)) {
+		x.AddChild(stanza.NewElement(nsData, "field", stanza.A("var", k), stanza.A("type", "text-single")).
+			AddChild(stanza.NewElement(nsData, "value").AddText(n.config[k])))
+	}
+	return stanza.NewElement(nsPubSubOwner, "pubsub").AddChild(
+		stanza.NewElement(nsPubSubOwner, "configure", stanza.A("node", bookmarks.NS)).AddChild(x)), nil
+}
+
 func (f *fakeService) ownerSet(_ context.Context, iq *stanza.IQ) (*stanza.Element, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -281,10 +308,11 @@ func (f *fakeService) setStorage(owner jid.JID, s *stanza.Element) {
 	f.private[owner] = s
 }
 
-// client is a test Client with its Bookmarks, recording the changes
-// they hand it.
+// client is a test Client with its pubsub Client and Bookmarks,
+// recording the changes they hand it.
 type client struct {
 	c       *xmpp.Client
+	ps      *pubsub.Client
 	bm      *bookmarks.Bookmarks
 	changes chan bookmarks.Change
 }
@@ -295,11 +323,23 @@ type client struct {
 func login(t *testing.T, srv *xmpptest.Server, i int, resource string, opts *bookmarks.Options, setup ...func(*xmpp.Client)) *client {
 	t.Helper()
 	cl := &client{changes: make(chan bookmarks.Change, 16)}
-	cl.c = testkit.Login(t, srv, i, resource, append([]func(*xmpp.Client){func(c *xmpp.Client) {
-		cl.bm = bookmarks.New(c, opts)
-		cl.bm.HandleChange(func(_ context.Context, ch bookmarks.Change) { cl.changes <- ch })
-	}}, setup...)...)
+	cl.c = testkit.Login(t, srv, i, resource, append([]func(*xmpp.Client){cl.attach(opts)}, setup...)...)
 	return cl
+}
+
+// attach returns the setup that makes cl's pubsub Client and
+// Bookmarks, with opts, on a Client and records the changes; the pubsub
+// Client logs to opts.Logger too.
+func (cl *client) attach(opts *bookmarks.Options) func(*xmpp.Client) {
+	return func(c *xmpp.Client) {
+		var po pubsub.Options
+		if opts != nil {
+			po.Logger = opts.Logger
+		}
+		cl.ps = pubsub.New(c, &po)
+		cl.bm = bookmarks.New(c, cl.ps, opts)
+		cl.bm.HandleChange(func(_ context.Context, ch bookmarks.Change) { cl.changes <- ch })
+	}
 }
 
 // change waits for the next change.

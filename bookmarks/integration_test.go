@@ -50,8 +50,8 @@ func loginTarget(t *testing.T, tg xmpptest.Target, i int, resource string, opts 
 	w := &capsWatch{answered: make(chan struct{})}
 	c := xmpp.New(a.JID(), &xmpp.Options{Password: a.Password, Resource: resource, Addr: tg.Addr(), TLSConfig: tg.TLSConfig(), Trace: w})
 	t.Cleanup(func() { c.Close() })
-	cl := &client{c: c, changes: make(chan bookmarks.Change, 16), bm: bookmarks.New(c, opts)}
-	cl.bm.HandleChange(func(_ context.Context, ch bookmarks.Change) { cl.changes <- ch })
+	cl := &client{c: c, changes: make(chan bookmarks.Change, 16)}
+	cl.attach(opts)(c)
 	if serve {
 		// A name of its own gives each Client a verification string of
 		// its own, which the server cannot have cached: it asks.

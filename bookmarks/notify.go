@@ -3,63 +3,44 @@ package bookmarks
 import (
 	"context"
 
-	"github.com/xmppkit/xmpp/stanza"
+	"github.com/xmppkit/xmpp/pubsub"
 )
 
-// event reads the PEP notifications of the bookmarks node (XEP-0402
-// §4): those the account's own bare JID sends, as PEP does; one for the
-// bookmarks node from anyone else (a contact, a server, another
-// resource of the account) is a spoof, dropped and logged.
-func (b *Bookmarks) event(ctx context.Context, m *stanza.Message) {
-	if m.Type == stanza.MessageError {
+// event takes the events of the bookmarks node (XEP-0402 §4) that the
+// pubsub Client accepted. It accepts, for a node it asked to be
+// notified of, any account's bare JID; the bookmarks node that matters
+// is the account's own, so an event from a contact's bare JID is
+// dropped here, and logged.
+func (b *Bookmarks) event(ctx context.Context, ev pubsub.Event) {
+	if own := b.c.JID().Bare(); ev.From != own {
+		b.log.Warn("bookmarks: dropped a bookmarks notification not from the account", "from", ev.From.String())
 		return
 	}
-	for _, p := range m.Payloads {
-		if p.Name != (stanza.Name{Space: nsPubSubEvent, Local: "event"}) {
-			continue
-		}
-		items, retracts, ok := itemsOf(p, nsPubSubEvent, NS)
-		if !ok {
-			continue // another node's: not ours
-		}
-		if own := b.c.JID().Bare(); m.From != own {
-			b.log.Warn("bookmarks: dropped a bookmarks notification not from the account", "from", m.From.String())
-			return
-		}
-		b.notified(ctx, items, retracts)
-	}
-}
-
-// notified hands the changes of one notification to the handler, in
-// document order: items, then retractions.
-func (b *Bookmarks) notified(ctx context.Context, items []pepItem, retracts []string) {
 	b.mu.Lock()
 	h := b.onChange
 	b.mu.Unlock()
 	if h == nil {
 		return
 	}
+	switch ev.Kind {
+	case pubsub.EventItems:
+		b.notified(ctx, h, ev.Items, ev.Retracted)
+	case pubsub.EventPurge, pubsub.EventDelete:
+		h(ctx, Change{Removed: true, All: true})
+	}
+}
+
+// notified hands the changes of one notification to h, in document
+// order: items, then retractions.
+func (b *Bookmarks) notified(ctx context.Context, h ChangeHandlerFunc, items []pubsub.Item, retracts []string) {
 	for _, it := range items {
-		if it.payload == nil {
-			// A notification without payload: fetch the item.
-			room, err := parseRoom(it.id)
-			if err == nil {
-				var list []Bookmark
-				if list, err = b.listPEP(ctx, room.String()); err == nil {
-					for _, bm := range list {
-						if bm.Room == room {
-							h(ctx, Change{Bookmark: bm})
-						}
-					}
-					continue
-				}
-			}
-			b.log.Warn("bookmarks: could not fetch a notified bookmark", "id", it.id, "error", err)
+		if it.Payload == nil {
+			b.fetched(ctx, h, it.ID)
 			continue
 		}
-		bm, err := Parse(it.id, it.payload)
+		bm, err := Parse(it.ID, it.Payload)
 		if err != nil {
-			b.log.Warn("bookmarks: dropped a malformed bookmark notification", "id", it.id, "error", err)
+			b.log.Warn("bookmarks: dropped a malformed bookmark notification", "id", it.ID, "error", err)
 			continue
 		}
 		h(ctx, Change{Bookmark: bm})
@@ -72,4 +53,22 @@ func (b *Bookmarks) notified(ctx context.Context, items []pepItem, retracts []st
 		}
 		h(ctx, Change{Removed: true, Bookmark: Bookmark{Room: room}})
 	}
+}
+
+// fetched hands h the bookmark of item id, notified without its
+// payload, fetched from the node.
+func (b *Bookmarks) fetched(ctx context.Context, h ChangeHandlerFunc, id string) {
+	room, err := parseRoom(id)
+	if err == nil {
+		var list []Bookmark
+		if list, err = b.listPEP(ctx, room.String()); err == nil {
+			for _, bm := range list {
+				if bm.Room == room {
+					h(ctx, Change{Bookmark: bm})
+				}
+			}
+			return
+		}
+	}
+	b.log.Warn("bookmarks: could not fetch a notified bookmark", "id", id, "error", err)
 }

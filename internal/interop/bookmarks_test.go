@@ -9,6 +9,7 @@ import (
 	"github.com/xmppkit/xmpp/internal/interop"
 	"github.com/xmppkit/xmpp/internal/testkit"
 	"github.com/xmppkit/xmpp/jid"
+	"github.com/xmppkit/xmpp/pubsub"
 	"github.com/xmppkit/xmpp/xmpptest"
 )
 
@@ -51,7 +52,7 @@ func TestBookmarks(t *testing.T) {
 			t.Fatalf("no measured mode for %s", srv.Name())
 		}
 		var bm *bookmarks.Bookmarks
-		testkit.LoginTarget(t, srv, 0, "go", func(c *xmpp.Client) { bm = bookmarks.New(c, nil) })
+		testkit.LoginTarget(t, srv, 0, "go", func(c *xmpp.Client) { bm = bookmarks.New(c, pubsub.New(c, nil), nil) })
 		peer := interop.Start(t, srv, srv.Account(0), "slix", nil)
 		peer.MustCall(ctx, "bookmarks_enable", nil, nil)
 		mode, err := bm.Mode(ctx)
