@@ -34,7 +34,11 @@ type contact struct {
 func login(t *testing.T, tg xmpptest.Target, i int) *contact {
 	t.Helper()
 	a := tg.Account(i)
-	c := xmpp.New(a.JID(), &xmpp.Options{Password: a.Password, Resource: "pep", Addr: tg.Addr(), TLSConfig: tg.TLSConfig()})
+	o := &xmpp.Options{Password: a.Password, Resource: "pep", Addr: tg.Addr(), TLSConfig: tg.TLSConfig()}
+	if s, ok := tg.(*xmpptest.Server); ok {
+		o.Dial = s.DialPipe
+	}
+	c := xmpp.New(a.JID(), o)
 	t.Cleanup(func() { c.Close() })
 	k := &contact{c: c, ps: pubsub.New(c, nil), places: make(chan pep.Update[geoloc.Location], 8), nicks: make(chan pep.Update[string], 8),
 		moods: make(chan pep.Update[mood.Mood], 8), tunes: make(chan pep.Update[tune.Tune], 8),
@@ -76,10 +80,7 @@ func next[T any](t *testing.T, ch <-chan pep.Update[T], from jid.JID, what strin
 // JID; a withdrawal too; and bob reads her location back from her PEP
 // service.
 func TestContacts(t *testing.T) {
-	xmpptest.ForEachServer(t, nil, func(t *testing.T, tg xmpptest.Target) {
-		if _, ok := tg.(*xmpptest.Server); ok {
-			t.Skip("the in-process server has no PEP service")
-		}
+	xmpptest.ForEachServer(t, &xmpptest.ServerOptions{PEP: true}, func(t *testing.T, tg xmpptest.Target) {
 		alice, bob := login(t, tg, 0), login(t, tg, 1)
 		testkit.Befriend(t, alice.c, bob.c)
 		// Bob's presence again, now that alice's server forwards it to

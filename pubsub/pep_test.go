@@ -21,10 +21,7 @@ const pepNode = "urn:xmppkit:test:pep"
 // the publisher's bare JID; a contrary precondition is refused with
 // CondPreconditionNotMet, or met by reconfiguring; items are read back.
 func TestPEP(t *testing.T) {
-	xmpptest.ForEachServer(t, nil, func(t *testing.T, tg xmpptest.Target) {
-		if _, ok := tg.(*xmpptest.Server); ok {
-			t.Skip("the in-process server has no PEP service")
-		}
+	xmpptest.ForEachServer(t, &xmpptest.ServerOptions{PEP: true}, func(t *testing.T, tg xmpptest.Target) {
 		notify := func(p *peer) {
 			disco.Serve(p.c, nil)
 			p.ps.HandlePEP(pepNode, p.record)

@@ -258,6 +258,16 @@ func (a *account) mostAvailable() []*session {
 // service-unavailable when nobody can (RFC 6121 section 8.5).
 func (s *Server) routeIQ(ss *session, iq *stanza.IQ) {
 	to := iq.To
+	if s.pep && isPubSub(iq) && (to.IsZero() || to.IsBare() && s.accountOf(to) != nil) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		owner := s.accountOf(ss.full)
+		if !to.IsZero() {
+			owner = s.accountOf(to)
+		}
+		s.pepIQLocked(ss, owner, iq)
+		return
+	}
 	if to.IsZero() || to == s.domainJ || to == ss.full.Bare() {
 		if iq.Type == stanza.IQGet || iq.Type == stanza.IQSet {
 			s.serveIQ(ss, iq)

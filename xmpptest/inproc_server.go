@@ -59,6 +59,17 @@ type ServerOptions struct {
 	// locked until its owner configures it. Without MUC, addresses of
 	// that domain are other servers' (remote-server-not-found).
 	MUC bool
+	// PEP runs a Personal Eventing Protocol service (XEP-0163) at every
+	// account's bare JID: publish (creating the node, with
+	// publish-options checked as preconditions), retract, items (by id
+	// and max_items), and for the owner node configuration, purge and
+	// delete; access models presence (the default), open and whitelist;
+	// notifications from the owner's bare JID to the owner's available
+	// resources and to those of the contacts that may read the node,
+	// whatever their entity capabilities say. Nodes are kept in memory.
+	// Without PEP, pubsub requests to an account are answered as other
+	// IQs are.
+	PEP bool
 }
 
 // ErrNoSession is returned by the Server methods that act on a session
@@ -113,6 +124,9 @@ var ErrServerClosed = errors.New("xmpptest: server closed")
 // codes about logging (170, 171) and nick rewriting (210), and the
 // rewriting of the ids of IQs it relays between occupants.
 //
+// With ServerOptions.PEP every account has a PEP service (XEP-0163) at
+// its bare JID; see ServerOptions.PEP for what it does.
+//
 // It does not implement: offline storage (a chat or normal message for an
 // account with no available resource comes back as service-unavailable),
 // subscription pre-approval, channel binding (SCRAM-*-PLUS), other
@@ -156,6 +170,7 @@ type Server struct {
 	features   []string // disco#info features added by HandleIQ
 
 	muc *mucService // nil without ServerOptions.MUC; set once, its state guarded by mu
+	pep bool        // ServerOptions.PEP
 }
 
 // account is one account of the Server and its state: roster and bound
@@ -166,6 +181,7 @@ type account struct {
 	roster    roster
 	resources map[string]*session // bound sessions by resourcepart
 	creds     *scram.StoredCredentials
+	pep       map[string]*pepNode // PEP nodes by name, with ServerOptions.PEP
 }
 
 // NewServer starts a Server listening on 127.0.0.1 on a free port. Close
@@ -244,6 +260,7 @@ func newServer(c *ServerOptions) (*Server, error) {
 	if s.resumeTimeout <= 0 {
 		s.resumeTimeout = defaultResumeTimeout
 	}
+	s.pep = c.PEP
 	if c.MUC {
 		if s.muc, err = newMUC(s.domain); err != nil {
 			return nil, err
