@@ -15,7 +15,7 @@ const (
 	NS = "urn:xmpp:bookmarks:1"
 	// NSNotify is the feature that asks the server for notifications of
 	// the bookmarks node (XEP-0163 §4); New advertises it, with
-	// pubsub.Client.HandlePEP.
+	// pubsub.Client.HandleOwnPEP.
 	NSNotify = NS + "+notify"
 	// NSCompat is the account feature of a server that keeps XEP-0402
 	// bookmarks and XEP-0048 bookmarks in private XML storage in sync

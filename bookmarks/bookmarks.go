@@ -101,7 +101,7 @@ type Bookmarks struct {
 // Client (pubsub.New(c, ...)), which owns the PubSub events c receives
 // and makes the XEP-0402 requests; c itself serves the XEP-0048 ones
 // and the disco#info that chooses the mode. New registers, with
-// ps.HandlePEP, the handler of the bookmarks node, which advertises
+// ps.HandleOwnPEP, the handler of the bookmarks node, which advertises
 // NSNotify (so that the server notifies c of the changes other clients
 // make, XEP-0163 §4); the node must have no other handler on ps (a
 // second one panics). opts may be nil. Call it before c connects, or
@@ -115,7 +115,7 @@ func New(c *xmpp.Client, ps *pubsub.Client, opts *Options) *Bookmarks {
 	if b.log == nil {
 		b.log = slog.New(slog.DiscardHandler)
 	}
-	ps.HandlePEP(NS, b.event)
+	ps.HandleOwnPEP(NS, b.event)
 	c.HandleEvent(b.connEvent)
 	return b
 }

@@ -290,11 +290,10 @@ func TestStanzaErrorsPassThrough(t *testing.T) {
 }
 
 // TestNotificationsOnlyFromOwnAccount: the notifications of the
-// bookmarks node are taken from the account's own bare JID only. pubsub
-// drops those from full JIDs (another resource of the account included)
-// and from services; it hands over those from any account's bare JID,
-// since the node is asked for with +notify, and Bookmarks drops those
-// of a contact.
+// bookmarks node are taken from the account's own bare JID only: those
+// from full JIDs (another resource of the account included), services
+// and contacts are dropped and logged (by pubsub: the node is registered
+// with HandleOwnPEP).
 func TestNotificationsOnlyFromOwnAccount(t *testing.T) {
 	srv := xmpptest.StartServer(t, nil)
 	newFakeService(srv, true)

@@ -48,15 +48,14 @@
 //
 // The PubSub events are claimed by the pubsub.Client, as every payload
 // is claimed by the package that owns it; New registers the handler of
-// the bookmarks node with its HandlePEP, which advertises
+// the bookmarks node with its HandleOwnPEP, which advertises
 // urn:xmpp:bookmarks:1+notify (Client.Advertise; with the disco
 // package's Serve, the entity capabilities in the Client's presence
 // then ask the server for notifications, XEP-0163 §4). The pubsub
-// Client drops events from full JIDs (even another resource of the
-// account) and from services; of those it hands over from a bare JID, a
-// notification of the bookmarks node is taken only from the account's
-// own, as PEP sends them: one from a contact is dropped and logged at
-// Warn. Each item of an accepted notification is a Change (set); each
+// Client takes a notification of the bookmarks node only from the
+// account's own bare JID, as PEP sends them: one from a full JID (even
+// another resource of the account), a service or a contact is dropped
+// and logged. Each item of an accepted notification is a Change (set); each
 // retraction a Change with Removed set; a purge or deletion of the node
 // a Change with Removed and All set. An item notified without its
 // payload is fetched. Private storage has no notifications: in XEP-0048

@@ -7,15 +7,9 @@ import (
 )
 
 // event takes the events of the bookmarks node (XEP-0402 §4) that the
-// pubsub Client accepted. It accepts, for a node it asked to be
-// notified of, any account's bare JID; the bookmarks node that matters
-// is the account's own, so an event from a contact's bare JID is
-// dropped here, and logged.
+// pubsub Client accepted: only from the account's own bare JID (see
+// pubsub.Client.HandleOwnPEP).
 func (b *Bookmarks) event(ctx context.Context, ev pubsub.Event) {
-	if own := b.c.JID().Bare(); ev.From != own {
-		b.log.Warn("bookmarks: dropped a bookmarks notification not from the account", "from", ev.From.String())
-		return
-	}
 	b.mu.Lock()
 	h := b.onChange
 	b.mu.Unlock()

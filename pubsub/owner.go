@@ -28,7 +28,7 @@ func (ps *Client) Create(ctx context.Context, service jid.JID, node string, conf
 	}
 	res, err := ps.request(ctx, stanza.IQSet, service, p)
 	if err != nil {
-		return "", fmt.Errorf("pubsub: create %s %q: %w", service, node, err)
+		return "", fmt.Errorf("pubsub: create %s %q: %w", at(service), node, err)
 	}
 	if res != nil {
 		if c := res.Child(NS, "create"); c != nil && c.Attr("node") != "" {
@@ -53,7 +53,7 @@ func (ps *Client) Config(ctx context.Context, service jid.JID, node string) (*fo
 	p := stanza.NewElement(NSOwner, "pubsub").AddChild(stanza.NewElement(NSOwner, "configure", stanza.A("node", node)))
 	res, err := ps.request(ctx, stanza.IQGet, service, p)
 	if err != nil {
-		return nil, fmt.Errorf("pubsub: configuration of %s %q: %w", service, node, err)
+		return nil, fmt.Errorf("pubsub: configuration of %s %q: %w", at(service), node, err)
 	}
 	return formIn(res, NSOwner, "configure")
 }
@@ -66,7 +66,7 @@ func (ps *Client) Configure(ctx context.Context, service jid.JID, node string, f
 	}
 	c := stanza.NewElement(NSOwner, "configure", stanza.A("node", node)).AddChild(f.Element())
 	if _, err := ps.request(ctx, stanza.IQSet, service, stanza.NewElement(NSOwner, "pubsub").AddChild(c)); err != nil {
-		return fmt.Errorf("pubsub: configure %s %q: %w", service, node, err)
+		return fmt.Errorf("pubsub: configure %s %q: %w", at(service), node, err)
 	}
 	return nil
 }
@@ -82,7 +82,7 @@ func (ps *Client) Delete(ctx context.Context, service jid.JID, node, redirect st
 		d.AddChild(stanza.NewElement(NSOwner, "redirect", stanza.A("uri", redirect)))
 	}
 	if _, err := ps.request(ctx, stanza.IQSet, service, stanza.NewElement(NSOwner, "pubsub").AddChild(d)); err != nil {
-		return fmt.Errorf("pubsub: delete %s %q: %w", service, node, err)
+		return fmt.Errorf("pubsub: delete %s %q: %w", at(service), node, err)
 	}
 	return nil
 }
@@ -94,7 +94,7 @@ func (ps *Client) Purge(ctx context.Context, service jid.JID, node string) error
 	}
 	p := stanza.NewElement(NSOwner, "pubsub").AddChild(stanza.NewElement(NSOwner, "purge", stanza.A("node", node)))
 	if _, err := ps.request(ctx, stanza.IQSet, service, p); err != nil {
-		return fmt.Errorf("pubsub: purge %s %q: %w", service, node, err)
+		return fmt.Errorf("pubsub: purge %s %q: %w", at(service), node, err)
 	}
 	return nil
 }
@@ -108,7 +108,7 @@ func (ps *Client) NodeSubscriptions(ctx context.Context, service jid.JID, node s
 	p := stanza.NewElement(NSOwner, "pubsub").AddChild(stanza.NewElement(NSOwner, "subscriptions", stanza.A("node", node)))
 	res, err := ps.request(ctx, stanza.IQGet, service, p)
 	if err != nil {
-		return nil, fmt.Errorf("pubsub: subscriptions to %s %q: %w", service, node, err)
+		return nil, fmt.Errorf("pubsub: subscriptions to %s %q: %w", at(service), node, err)
 	}
 	return subscriptionList(res, NSOwner, service, node)
 }
@@ -129,7 +129,7 @@ func (ps *Client) SetNodeSubscriptions(ctx context.Context, service jid.JID, nod
 		list.AddChild(e)
 	}
 	if _, err := ps.request(ctx, stanza.IQSet, service, stanza.NewElement(NSOwner, "pubsub").AddChild(list)); err != nil {
-		return fmt.Errorf("pubsub: set subscriptions to %s %q: %w", service, node, err)
+		return fmt.Errorf("pubsub: set subscriptions to %s %q: %w", at(service), node, err)
 	}
 	return nil
 }
@@ -143,7 +143,7 @@ func (ps *Client) NodeAffiliations(ctx context.Context, service jid.JID, node st
 	p := stanza.NewElement(NSOwner, "pubsub").AddChild(stanza.NewElement(NSOwner, "affiliations", stanza.A("node", node)))
 	res, err := ps.request(ctx, stanza.IQGet, service, p)
 	if err != nil {
-		return nil, fmt.Errorf("pubsub: affiliations with %s %q: %w", service, node, err)
+		return nil, fmt.Errorf("pubsub: affiliations with %s %q: %w", at(service), node, err)
 	}
 	out := make(map[jid.JID]Affiliation)
 	if res == nil {
@@ -175,7 +175,7 @@ func (ps *Client) SetNodeAffiliations(ctx context.Context, service jid.JID, node
 		list.AddChild(stanza.NewElement(NSOwner, "affiliation", stanza.A("jid", j.String()), stanza.A("affiliation", string(a))))
 	}
 	if _, err := ps.request(ctx, stanza.IQSet, service, stanza.NewElement(NSOwner, "pubsub").AddChild(list)); err != nil {
-		return fmt.Errorf("pubsub: set affiliations with %s %q: %w", service, node, err)
+		return fmt.Errorf("pubsub: set affiliations with %s %q: %w", at(service), node, err)
 	}
 	return nil
 }
@@ -185,7 +185,7 @@ func (ps *Client) SetNodeAffiliations(ctx context.Context, service jid.JID, node
 func (ps *Client) Nodes(ctx context.Context, service jid.JID, parent string) ([]disco.Item, error) {
 	items, err := disco.GetItems(ctx, ps.c, service, parent)
 	if err != nil {
-		return nil, fmt.Errorf("pubsub: nodes of %s: %w", service, err)
+		return nil, fmt.Errorf("pubsub: nodes of %s: %w", at(service), err)
 	}
 	return items, nil
 }
@@ -202,7 +202,7 @@ func (ps *Client) Metadata(ctx context.Context, service jid.JID, node string) (d
 	}
 	info, err := disco.GetInfo(ctx, ps.c, service, node)
 	if err != nil {
-		return disco.Info{}, fmt.Errorf("pubsub: metadata of %s %q: %w", service, node, err)
+		return disco.Info{}, fmt.Errorf("pubsub: metadata of %s %q: %w", at(service), node, err)
 	}
 	return info, nil
 }

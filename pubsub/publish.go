@@ -63,11 +63,14 @@ func (ps *Client) Items(ctx context.Context, service jid.JID, node string, q *It
 	}
 	res, err := ps.request(ctx, stanza.IQGet, service, p)
 	if err != nil {
-		return Page{}, fmt.Errorf("pubsub: items of %s %q: %w", service, node, err)
+		return Page{}, fmt.Errorf("pubsub: items of %s %q: %w", at(service), node, err)
 	}
 	var page Page
 	if res == nil {
 		return page, nil
+	}
+	if res.Name != (stanza.Name{Space: NS, Local: "pubsub"}) {
+		return Page{}, fmt.Errorf("%w: the answer is no <pubsub/>", ErrMalformed)
 	}
 	if list := res.Child(NS, "items"); list != nil {
 		for e := range list.Children() {
@@ -127,12 +130,12 @@ func (ps *Client) Publish(ctx context.Context, service jid.JID, node string, ite
 	res, err := ps.request(ctx, stanza.IQSet, service, p)
 	if err != nil && o.Reconfigure && errors.Is(err, CondPreconditionNotMet) {
 		if cerr := ps.reconfigure(ctx, service, node, o.Options); cerr != nil {
-			return "", fmt.Errorf("pubsub: publish to %s %q: %w (reconfiguring: %w)", service, node, err, cerr)
+			return "", fmt.Errorf("pubsub: publish to %s %q: %w (reconfiguring: %w)", at(service), node, err, cerr)
 		}
 		res, err = ps.request(ctx, stanza.IQSet, service, p)
 	}
 	if err != nil {
-		return "", fmt.Errorf("pubsub: publish to %s %q: %w", service, node, err)
+		return "", fmt.Errorf("pubsub: publish to %s %q: %w", at(service), node, err)
 	}
 	id := item.ID
 	if res != nil {
@@ -181,7 +184,7 @@ func (ps *Client) Retract(ctx context.Context, service jid.JID, node, id string,
 	}
 	r.AddChild(stanza.NewElement(NS, "item", stanza.A("id", id)))
 	if _, err := ps.request(ctx, stanza.IQSet, service, stanza.NewElement(NS, "pubsub").AddChild(r)); err != nil {
-		return fmt.Errorf("pubsub: retract %q from %s %q: %w", id, service, node, err)
+		return fmt.Errorf("pubsub: retract %q from %s %q: %w", id, at(service), node, err)
 	}
 	return nil
 }

@@ -51,7 +51,7 @@ type Client struct {
 	mu       sync.Mutex
 	services map[jid.JID]bool            // Options.Services
 	follows  map[jid.JID]map[string]bool // nodes subscribed to, by service
-	pep      map[string]bool             // nodes with +notify interest
+	pep      map[string]bool             // nodes with +notify interest: true if contacts' events count
 	nodes    map[string]EventHandlerFunc // HandleNode, HandlePEP
 	fallback EventHandlerFunc            // HandleEvent
 }
@@ -105,6 +105,20 @@ func (ps *Client) HandleNode(node string, h EventHandlerFunc) {
 func (ps *Client) HandlePEP(node string, h EventHandlerFunc) {
 	ps.HandleNode(node, h)
 	ps.Notify(node)
+}
+
+// HandleOwnPEP is HandlePEP for a node that only the account itself
+// publishes to, for its own clients (bookmarks, settings): its events
+// are accepted from the account's own bare JID alone, never from a
+// contact's.
+func (ps *Client) HandleOwnPEP(node string, h EventHandlerFunc) {
+	ps.HandleNode(node, h)
+	ps.mu.Lock()
+	if _, ok := ps.pep[node]; !ok {
+		ps.pep[node] = false
+	}
+	ps.mu.Unlock()
+	ps.c.Advertise(node + "+notify")
 }
 
 // Notify advertises the interest in PEP node (XEP-0163 §4: the
@@ -187,6 +201,9 @@ func (ps *Client) refuse(ev Event) string {
 	case from.Localpart() != "" && ps.pep[ev.Node]:
 		return "" // a contact's PEP node we asked to be notified of
 	case from.Localpart() != "":
+		if _, own := ps.pep[ev.Node]; own {
+			return "a node only the account itself may send"
+		}
 		return "a PEP node not asked for"
 	}
 	return "no subscription to the node at this service"
@@ -201,4 +218,12 @@ func (ps *Client) request(ctx context.Context, typ stanza.IQType, to jid.JID, pa
 		return nil, wrapErr(err)
 	}
 	return res.Payload, nil
+}
+
+// at names service in errors: the account's own PEP service for zero.
+func at(service jid.JID) string {
+	if service.IsZero() {
+		return "own PEP"
+	}
+	return service.String()
 }

@@ -102,6 +102,14 @@ func TestWhoMaySendEvents(t *testing.T) {
 	inject(eventMessage(trusted, me, "anything", "trusted"))
 	expect(trusted, "anything", "trusted")
 
+	// A node only the account publishes to: its own events count, a
+	// contact's do not.
+	alice.ps.HandleOwnPEP("settings", alice.record)
+	inject(eventMessage(bob, me, "settings", "from a contact"))
+	alice.none(t)
+	inject(eventMessage(me.Bare(), me, "settings", "own"))
+	expect(me.Bare(), "settings", "own")
+
 	select {
 	case m := <-leaked:
 		t.Errorf("the default handler got %v", m.Element())

@@ -113,7 +113,7 @@ func (ps *Client) Subscribe(ctx context.Context, service jid.JID, node string, o
 	res, err := ps.request(ctx, stanza.IQSet, service, p)
 	if err != nil {
 		ps.follow(service, node, false)
-		return Subscription{}, fmt.Errorf("pubsub: subscribe to %s %q: %w", service, node, err)
+		return Subscription{}, fmt.Errorf("pubsub: subscribe to %s %q: %w", at(service), node, err)
 	}
 	sub := Subscription{Service: service, Node: node, JID: who, State: SubSubscribed}
 	if res != nil {
@@ -145,7 +145,7 @@ func (ps *Client) Unsubscribe(ctx context.Context, service jid.JID, node, subID 
 		u.SetAttr("subid", subID)
 	}
 	if _, err := ps.request(ctx, stanza.IQSet, service, stanza.NewElement(NS, "pubsub").AddChild(u)); err != nil {
-		return fmt.Errorf("pubsub: unsubscribe from %s %q: %w", service, node, err)
+		return fmt.Errorf("pubsub: unsubscribe from %s %q: %w", at(service), node, err)
 	}
 	ps.follow(service, node, false)
 	return nil
@@ -162,7 +162,7 @@ func (ps *Client) Subscriptions(ctx context.Context, service jid.JID, node strin
 	}
 	res, err := ps.request(ctx, stanza.IQGet, service, stanza.NewElement(NS, "pubsub").AddChild(q))
 	if err != nil {
-		return nil, fmt.Errorf("pubsub: subscriptions at %s: %w", service, err)
+		return nil, fmt.Errorf("pubsub: subscriptions at %s: %w", at(service), err)
 	}
 	subs, err := subscriptionList(res, NS, service, node)
 	if err != nil {
@@ -211,7 +211,7 @@ func (ps *Client) SubscriptionOptions(ctx context.Context, service jid.JID, node
 	}
 	res, err := ps.request(ctx, stanza.IQGet, service, stanza.NewElement(NS, "pubsub").AddChild(o))
 	if err != nil {
-		return nil, fmt.Errorf("pubsub: subscription options at %s %q: %w", service, node, err)
+		return nil, fmt.Errorf("pubsub: subscription options at %s %q: %w", at(service), node, err)
 	}
 	return formIn(res, NS, "options")
 }
@@ -225,7 +225,7 @@ func (ps *Client) SetSubscriptionOptions(ctx context.Context, service jid.JID, n
 	}
 	o.AddChild(f.Element())
 	if _, err := ps.request(ctx, stanza.IQSet, service, stanza.NewElement(NS, "pubsub").AddChild(o)); err != nil {
-		return fmt.Errorf("pubsub: set subscription options at %s %q: %w", service, node, err)
+		return fmt.Errorf("pubsub: set subscription options at %s %q: %w", at(service), node, err)
 	}
 	return nil
 }
@@ -248,7 +248,7 @@ const (
 func (ps *Client) Affiliations(ctx context.Context, service jid.JID) (map[string]Affiliation, error) {
 	res, err := ps.request(ctx, stanza.IQGet, service, stanza.NewElement(NS, "pubsub").AddChild(stanza.NewElement(NS, "affiliations")))
 	if err != nil {
-		return nil, fmt.Errorf("pubsub: affiliations at %s: %w", service, err)
+		return nil, fmt.Errorf("pubsub: affiliations at %s: %w", at(service), err)
 	}
 	out := make(map[string]Affiliation)
 	if res == nil {
