@@ -73,10 +73,15 @@
 // service-unavailable) and ignores RSM in items requests; neither server
 // puts the redirect in a deletion event, and ejabberd tells subscribers
 // of a deletion only when the node's pubsub#notify_delete is set.
+// Prosody has no authorize access model; ejabberd has one but lists only
+// granted subscriptions to the owner, and its flat nodes have no
+// subscription options. Prosody answers a subscription options
+// submission only when every boolean field is filled in.
 //
 // # Not covered
 //
-// Collection nodes (XEP-0248), subscription approval forms sent to an
-// owner as messages, and the item publisher's verification beyond the
-// service's word.
+// Collection nodes (XEP-0248), the subscription authorization forms a
+// service sends an owner in messages (§8.6: approve pending subscriptions
+// with SetNodeSubscriptions where the service lists them), and the item
+// publisher's verification beyond the service's word.
 package pubsub

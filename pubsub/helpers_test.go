@@ -3,6 +3,7 @@ package pubsub_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"sync"
 	"testing"
 	"time"
@@ -41,6 +42,9 @@ func connect(t *testing.T, tg xmpptest.Target, i int, resource string, opts *pub
 	t.Helper()
 	a := tg.Account(i)
 	o := &xmpp.Options{Password: a.Password, Resource: resource, Addr: tg.Addr(), TLSConfig: tg.TLSConfig()}
+	if os.Getenv("PUBSUB_TRACE") != "" {
+		o.Trace = os.Stderr
+	}
 	if s, ok := tg.(*xmpptest.Server); ok {
 		o.Dial = s.DialPipe
 	}
