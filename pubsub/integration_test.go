@@ -70,6 +70,12 @@ func TestService(t *testing.T) {
 			t.Errorf("a stranger's Config: %v; want forbidden", err)
 		}
 
+		// Discovery: the node among the service's, page by page.
+		nodes, err := sub.ps.Nodes(timeout(t), svc, "", 2)
+		if err != nil || !slices.ContainsFunc(nodes, func(it disco.Item) bool { return it.Node == node }) {
+			t.Errorf("nodes: %+v, %v; want %q among them", nodes, err, node)
+		}
+
 		// Subscriber.
 		s, err := sub.ps.Subscribe(timeout(t), svc, node, nil)
 		if err != nil || s.State != pubsub.SubSubscribed || s.JID != sub.c.JID().Bare() {

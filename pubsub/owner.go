@@ -181,11 +181,16 @@ func (ps *Client) SetNodeAffiliations(ctx context.Context, service jid.JID, node
 }
 
 // Nodes lists the nodes of service (§5.2: disco#items), or the children
-// of the collection node parent when parent is not "".
-func (ps *Client) Nodes(ctx context.Context, service jid.JID, parent string) ([]disco.Item, error) {
-	items, err := disco.GetItems(ctx, ps.c, service, parent)
-	if err != nil {
-		return nil, fmt.Errorf("pubsub: nodes of %s: %w", at(service), err)
+// of the collection node parent when parent is not "", following the
+// service's XEP-0059 pages of pageSize items where it pages (zero leaves
+// the size to the service).
+func (ps *Client) Nodes(ctx context.Context, service jid.JID, parent string, pageSize int) ([]disco.Item, error) {
+	var items []disco.Item
+	for it, err := range disco.AllItems(ctx, ps.c, service, parent, pageSize) {
+		if err != nil {
+			return nil, fmt.Errorf("pubsub: nodes of %s: %w", at(service), err)
+		}
+		items = append(items, it)
 	}
 	return items, nil
 }
