@@ -76,7 +76,11 @@
 // Prosody has no authorize access model; ejabberd has one but lists only
 // granted subscriptions to the owner, and its flat nodes have no
 // subscription options. Prosody answers a subscription options
-// submission only when every boolean field is filled in.
+// submission only when every boolean field is filled in. Neither keeps
+// collections (XEP-0248) as configured for the tests (ejabberd with its
+// flat and pep plugins): both accept a node created with
+// pubsub#node_type collection and a leaf with pubsub#collection naming
+// it, and then list no children under it.
 //
 // # Not covered
 //
