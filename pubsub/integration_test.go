@@ -70,6 +70,18 @@ func TestService(t *testing.T) {
 			t.Errorf("a stranger's Config: %v; want forbidden", err)
 		}
 
+		// A subscription ended before anything is published: nothing
+		// reaches the stranger afterwards (checked at the end).
+		if _, err := stranger.ps.Subscribe(timeout(t), svc, node, nil); err != nil {
+			t.Fatal(err)
+		}
+		if err := stranger.ps.Unsubscribe(timeout(t), svc, node, ""); err != nil {
+			t.Fatal(err)
+		}
+		if subs, err := stranger.ps.Subscriptions(timeout(t), svc, node); err != nil || len(subs) != 0 {
+			t.Errorf("subscriptions after unsubscribing: %+v, %v", subs, err)
+		}
+
 		// Discovery: the node among the service's, page by page.
 		nodes, err := sub.ps.Nodes(timeout(t), svc, "", 2)
 		if err != nil || !slices.ContainsFunc(nodes, func(it disco.Item) bool { return it.Node == node }) {
