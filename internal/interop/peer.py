@@ -428,6 +428,8 @@ class Peer(slixmpp.ClientXMPP):
             view["inner"] = {"from": str(inner["from"]),
                              "to": str(inner["to"]), "id": inner["id"],
                              "type": inner["type"], "body": inner["body"]}
+        elif event in PEP_EVENTS:
+            view.update(self.pep_view(msg))
         return view
 
     async def op_watch(self, events):
@@ -699,6 +701,131 @@ class Peer(slixmpp.ClientXMPP):
                                    password=c.get("password") or None)
         await self["xep_0048"].set_bookmarks(storage, method=method)
         return None
+
+    # ---- ops of the PEP cases: slixmpp's User Location (XEP-0080), Mood
+    # (0107), Activity (0108), Tune (0118) and Nickname (0172) plugins
+    # over its XEP-0163 plugin, loaded on demand (each adds its feature
+    # and its +notify interest to slixmpp's disco#info, which would change
+    # its caps in the other cases). op_watch records their events
+    # (PEP_EVENTS) as pep_view describes them ----
+
+    async def op_pep_enable(self):
+        """Loads the five plugins. Each registers its +notify interest and
+        recomputes the caps, but sends no presence: op_broadcast_caps
+        does."""
+        for plugin in PEP_PLUGINS.values():
+            self.register_plugin(plugin)
+        return None
+
+    async def op_broadcast_caps(self, status=""):
+        """Recomputes slixmpp's caps and broadcasts them in a new available
+        presence with status; returns the ver. Not op_update_caps: its
+        update_caps(broadcast=True) resends the last presence object,
+        which is addressed to the last contact whose subscription slixmpp
+        approved (RosterItem.send_last_presence sets its 'to'), so it
+        becomes a presence directed to that contact alone, from which
+        ejabberd does not learn slixmpp's caps for PEP."""
+        await self["xep_0115"].update_caps(broadcast=False)
+        self.send_presence(pstatus=status or None)
+        return await self["xep_0115"].get_verstring(self.boundjid)
+
+    def pep_view(self, msg):
+        """Describes the first item of a PEP event as the plugin of its
+        node reads it: the node, the item id, whether the payload is empty
+        (a withdrawal), whether the server stamped it <delay/> (a last
+        published item sent late), and the plugin stanza's values."""
+        items = msg["pubsub_event"]["items"]
+        view = {"node": items["node"],
+                "delayed": msg.xml.find("{urn:xmpp:delay}delay") is not None}
+        item = next(iter(items), None)
+        if item is None:
+            return view
+        view["item_id"] = item["id"]
+        payload = item.xml.find("{%s}*" % items["node"])
+        view["empty"] = payload is None or (
+            len(payload) == 0 and not (payload.text or "").strip())
+        if item.name == "retract" or payload is None:
+            return view
+        if items["node"] == "http://jabber.org/protocol/geoloc":
+            g = item["geoloc"]
+            # (The plugin names <description/> "dscription": it neither
+            # reads nor writes that element.)
+            for k in sorted(g.interfaces - {"timestamp"}):
+                view[k] = g[k]
+            # The plugin's timestamp getter fails on every value in
+            # slixmpp 1.8.3 (it passes the text to xep_0082.datetime as
+            # the year): parsed here with XEP-0082's own parse.
+            ts = g._get_sub_text("timestamp")
+            view["timestamp"] = xep_0082.parse(ts).isoformat() if ts else None
+        elif items["node"] == "http://jabber.org/protocol/mood":
+            view["value"] = item["mood"]["value"]
+            view["text"] = item["mood"]["text"]
+        elif items["node"] == "http://jabber.org/protocol/activity":
+            general, specific = item["activity"]["value"]
+            view["general"] = general
+            view["specific"] = specific
+            view["text"] = item["activity"]["text"]
+        elif items["node"] == "http://jabber.org/protocol/tune":
+            for k in sorted(item["tune"].interfaces):
+                view[k] = item["tune"][k]
+        elif items["node"] == "http://jabber.org/protocol/nick":
+            view["nick"] = item["nick"]["nick"]
+        return view
+
+    async def op_publish_location(self, fields, timestamp=None):
+        """Publishes a location built as the plugin's publish_location
+        builds it (its Geoloc stanza, through XEP-0163's publish), from
+        fields, {interface: value}; timestamp, an ISO 8601 date-time, is
+        written with XEP-0082's format_datetime, since the stanza's own
+        timestamp setter fails in slixmpp 1.8.3."""
+        from slixmpp.plugins.xep_0080 import Geoloc
+        geoloc = Geoloc()
+        geoloc.values = fields
+        if timestamp:
+            stamp = xep_0082.format_datetime(xep_0082.parse(timestamp))
+            geoloc._set_sub_text("timestamp", stamp)
+        await self["xep_0163"].publish(geoloc)
+        return str(geoloc)
+
+    async def op_publish_mood(self, value, text=None):
+        await self["xep_0107"].publish_mood(value, text)
+        return None
+
+    async def op_publish_activity(self, general, specific=None, text=None):
+        await self["xep_0108"].publish_activity(general, specific, text)
+        return None
+
+    async def op_publish_tune(self, fields):
+        """Publishes a tune with publish_tune(**fields)."""
+        await self["xep_0118"].publish_tune(**fields)
+        return None
+
+    async def op_publish_nick(self, nick):
+        await self["xep_0172"].publish_nick(nick)
+        return None
+
+    async def op_pep_stop(self, node):
+        """Withdraws the value of node with its plugin's stop(), which
+        publishes an empty payload."""
+        await self[PEP_PLUGINS[node]].stop()
+        return None
+
+
+# PEP_PLUGINS maps the PEP nodes of the PEP cases to their plugins.
+PEP_PLUGINS = {
+    "http://jabber.org/protocol/geoloc": "xep_0080",
+    "http://jabber.org/protocol/mood": "xep_0107",
+    "http://jabber.org/protocol/activity": "xep_0108",
+    "http://jabber.org/protocol/tune": "xep_0118",
+    "http://jabber.org/protocol/nick": "xep_0172",
+}
+
+# PEP_EVENTS are the events those plugins fire (XEP-0060's map_node_event),
+# which plugin_view describes with pep_view.
+PEP_EVENTS = {"%s_%s" % (name, kind)
+              for name in ("user_location", "user_mood", "user_activity",
+                           "user_tune", "user_nick")
+              for kind in ("publish", "retract")}
 
 
 def main():
