@@ -140,8 +140,10 @@ func (c *Card4) take(x *stanza.Element, seen map[string]bool) (bool, error) {
 
 // prop4 reads a property x: its values, each a child named kind with
 // text only, and its parameters (type and pref only, where params
-// allows them). ok is false when x holds anything else.
+// allows them), before or after the values (RFC 6351 puts them first,
+// Prosody 0.12 after). ok is false when x holds anything else.
 func prop4(x *stanza.Element, kind string, params bool) (vals []string, ent Entry, ok bool) {
+	seenParams := false
 	for _, n := range x.Nodes {
 		if n.Elem == nil {
 			if strings.TrimSpace(n.Text) != "" {
@@ -151,7 +153,8 @@ func prop4(x *stanza.Element, kind string, params bool) (vals []string, ent Entr
 		}
 		y := n.Elem
 		switch {
-		case params && y.Name == stanza.Name{Space: NS4, Local: "parameters"} && len(vals) == 0 && ent.Types == nil && ent.Pref == 0:
+		case params && y.Name == stanza.Name{Space: NS4, Local: "parameters"} && !seenParams:
+			seenParams = true
 			if ent, ok = params4(y); !ok {
 				return nil, Entry{}, false
 			}
@@ -167,6 +170,7 @@ func prop4(x *stanza.Element, kind string, params bool) (vals []string, ent Entr
 // params4 reads <parameters/> holding type and pref only.
 func params4(p *stanza.Element) (Entry, bool) {
 	var ent Entry
+	typed := false
 	if len(p.Attrs) > 0 {
 		return Entry{}, false
 	}
@@ -182,12 +186,13 @@ func params4(p *stanza.Element) (Entry, bool) {
 			return Entry{}, false
 		}
 		switch {
-		case y.Name.Local == "type" && ent.Types == nil:
+		case y.Name.Local == "type" && !typed:
+			// An empty <type/> (Prosody 0.12 writes one) says nothing.
 			vals, _, ok := prop4(y, "text", false)
-			if !ok || len(vals) == 0 {
+			if !ok {
 				return Entry{}, false
 			}
-			ent.Types = vals
+			typed, ent.Types = true, vals
 		case y.Name.Local == "pref" && ent.Pref == 0:
 			vals, _, ok := prop4(y, "integer", false)
 			if !ok || len(vals) != 1 {

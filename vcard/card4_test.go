@@ -131,3 +131,18 @@ func TestParse4Refused(t *testing.T) {
 		}
 	}
 }
+
+// TestParse4Prosody: the vCard4 Prosody 0.12 makes from a vcard-temp
+// (mod_vcard_legacy) puts parameters after the value and writes empty
+// types; both read as RFC 6351's order would.
+func TestParse4Prosody(t *testing.T) {
+	c, err := vcard.Parse4(testkit.MustElement(t, `<vcard xmlns='urn:ietf:params:xml:ns:vcard-4.0'><fn><text>Alice Liddell</text></fn><nickname><text>alice</text></nickname><bday><date>1852-05-04</date></bday><url><uri>https://example.org/alice</uri></url><note><text>Curiouser and curiouser</text></note><n><surname>Liddell</surname><given>Alice</given><additional/><prefix/><suffix/></n><tel><uri>tel:+44 1865 000000</uri><parameters><type><text>home</text></type></parameters></tel><email><text>alice@example.org</text><parameters><type/></parameters></email></vcard>`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Tels) != 1 || c.Tels[0].Value != "tel:+44 1865 000000" || !reflect.DeepEqual(c.Tels[0].Types, []string{"home"}) ||
+		len(c.Emails) != 1 || c.Emails[0].Value != "alice@example.org" || len(c.Emails[0].Types) != 0 || len(c.Extra) != 1 {
+		t.Errorf("Parse4: %+v", c)
+	}
+	roundTrip4(t, c)
+}

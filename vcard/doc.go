@@ -42,10 +42,21 @@
 //
 // # Servers
 //
-// Prosody 0.12 with mod_vcard_legacy and mod_vcard4 stores vcard-temp and
-// keeps it in sync with the vCard4 and avatar (XEP-0084) PEP nodes.
-// ejabberd 23.01 stores vcard-temp (mod_vcard) and has PEP, but no vCard4
-// module: a Card4 published there is an ordinary PEP item, which works
-// between clients but is not synced with vcard-temp. The integration
-// tests pin down both.
+// Measured by the integration tests:
+//
+//   - Prosody 0.12 (mod_vcard_legacy and mod_vcard4) stores vcard-temp as
+//     a vCard4 and keeps it in sync with the vCard4 and avatar (XEP-0084)
+//     PEP nodes. What it gives back is converted: elements Card does not
+//     type are dropped, and so are some flags (a TEL's VOICE, an EMAIL's
+//     PREF). Its vCard4 puts parameters after the value and writes empty
+//     types; Parse4 reads that.
+//   - ejabberd 23.01 (mod_vcard) stores vcard-temp as it was sent, except
+//     that it reorders elements and flags (untyped elements included). It
+//     has PEP but no vCard4 module: a Card4 published there is an
+//     ordinary PEP item, which works between clients but is not synced
+//     with vcard-temp (Fetch4 of an account that published none is
+//     item-not-found).
+//
+// Both answer Get for a contact, and publish and notify vCard4 between
+// contacts.
 package vcard
