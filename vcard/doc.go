@@ -17,7 +17,7 @@
 //	err = vcard.Set(ctx, c, card)
 //
 // Get of another account asks its server, which answers for it
-// (XEP-0054 §3.3). SetPhoto replaces the photo alone, and Photo.Hash is
+// (XEP-0054). SetPhoto replaces the photo alone, and Photo.Hash is
 // the hash that XEP-0153 puts in presence (see package pep/avatar for
 // the presence element itself).
 //
@@ -28,7 +28,7 @@
 // ErrPhotoTooLarge, and Set refuses to send one. Base64 that does not
 // decode is an error matching ErrMalformed that wraps
 // base64.CorruptInputError. White space inside BINVAL is ignored, as
-// XEP-0153 §3.5 says.
+// XEP-0153 says.
 //
 // # vCard4 over PEP
 //

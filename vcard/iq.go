@@ -17,7 +17,7 @@ import (
 // No vCard is the zero Card and a nil error, whether the server says so
 // with an empty vCard or with item-not-found (XEP-0054 allows both). For
 // another account, servers answer service-unavailable both when it has
-// no vCard and when it does not exist (XEP-0054 §3.3): that is returned
+// no vCard and when it does not exist (XEP-0054): that is returned
 // as the *stanza.Error, for the caller to tell with errors.Is.
 func Get(ctx context.Context, c *xmpp.Client, who jid.JID) (Card, error) {
 	res, err := c.Request(ctx, stanza.NewIQ(stanza.IQGet, who, stanza.NewElement(NS, "vCard")))

@@ -28,7 +28,7 @@ func DataElement(data []byte) *stanza.Element {
 }
 
 // ParseData decodes a <data xmlns='urn:xmpp:avatar:data'/> element,
-// ignoring white space in the base64 (XEP-0084 §4.1). Before decoding
+// ignoring white space in the base64 (XEP-0084). Before decoding
 // it counts what the text would decode to, and refuses more than limit
 // bytes (ErrTooLarge); limit 0 means MaxBytes. Base64 that does not
 // decode is malformed (ErrMalformed, wrapping base64.CorruptInputError).
@@ -85,7 +85,7 @@ func decodeBase64(s string, limit int) ([]byte, error) {
 	return out, nil
 }
 
-// Publish publishes data as the account's avatar (XEP-0084 §4.1–4.2):
+// Publish publishes data as the account's avatar (XEP-0084):
 // first to the data node, as the item whose id is Hash(data), then, once
 // the service has it, the metadata that announces it. meta gives the
 // image's Type ("image/png" when empty: the one content type every
@@ -133,7 +133,7 @@ func PublishMetadata(ctx context.Context, ps *pubsub.Client, md Metadata) error 
 }
 
 // Disable withdraws the account's avatar: it publishes empty metadata
-// (XEP-0084 §4.5), which receivers take as "no avatar". The data stays
+// (XEP-0084), which receivers take as "no avatar". The data stays
 // at the data node.
 func Disable(ctx context.Context, ps *pubsub.Client) error {
 	if err := pep.Publish(ctx, ps, NSMetadata, Metadata{}.Element()); err != nil {
@@ -144,7 +144,7 @@ func Disable(ctx context.Context, ps *pubsub.Client) error {
 
 // Handle makes h receive the avatar metadata the account's contacts
 // (and the account itself, from its other resources) publish, and asks
-// for it with urn:xmpp:avatar:metadata+notify: XEP-0084 §4.3 has
+// for it with urn:xmpp:avatar:metadata+notify: XEP-0084 has
 // receivers notified of the metadata node only, and fetch the data
 // (Fetch) for an id they do not have cached. An Update with Retracted
 // set, or with no Infos, says the user disabled the avatar. Events are

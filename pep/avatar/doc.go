@@ -61,7 +61,7 @@
 // # Not covered
 //
 // Fetching avatars from URLs (the caller's HTTP client decides that),
-// the multi-resource rules of XEP-0153 §4.3 (a client compares the
+// the multi-resource rules of XEP-0153 (a client compares the
 // hashes its other resources announce: HandleVCardHash gives them,
 // Announcer.Reset and Set apply the outcome), and image decoding: Width
 // and Height are the caller's to give.

@@ -38,7 +38,7 @@ var (
 // 8 KiB); servers limit PEP items far below this by default.
 const MaxBytes = 1 << 20
 
-// Info describes one version of the avatar (XEP-0084 §4.2.1): the image
+// Info describes one version of the avatar (XEP-0084): the image
 // of ID in one content type, at the data node, or at URL.
 type Info struct {
 	// ID is the hex SHA-1 of the image data, and the id of its item in
@@ -121,7 +121,7 @@ func (in Info) element() *stanza.Element {
 // element. An <info/> without a valid id (40 hex digits), bytes or type,
 // or with a width or height that is not a positive integer, is
 // malformed, as are a <pointer/> that does not hold one element and a
-// <pointer/> before any <info/> (XEP-0084 §4.2.2). The deprecated
+// <pointer/> before any <info/> (XEP-0084). The deprecated
 // <stop/> child reads as an empty Metadata; other children are ignored.
 // Ids are returned in lower case.
 func ParseMetadata(e *stanza.Element) (Metadata, error) {

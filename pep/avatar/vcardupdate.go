@@ -16,7 +16,7 @@ import (
 const NSUpdate = "vcard-temp:x:update"
 
 // VCardHash is what a presence says about the sender's vCard avatar
-// (XEP-0153 §4.1): the <x xmlns='vcard-temp:x:update'/> element.
+// (XEP-0153): the <x xmlns='vcard-temp:x:update'/> element.
 type VCardHash struct {
 	// Known is false for an <x/> without <photo/>: the sender supports
 	// XEP-0153 but has not yet read its vCard, and says nothing about
@@ -95,7 +95,7 @@ func HandleVCardHash(c *xmpp.Client, h func(ctx context.Context, from jid.JID, v
 
 // Announcer keeps the XEP-0153 element in every available presence the
 // Client sends, broadcast or directed (a chat room join included), as
-// XEP-0153 §4.1 asks, through xmpp.Client.AddPresencePayload. It starts
+// XEP-0153 asks, through xmpp.Client.AddPresencePayload. It starts
 // with an unknown hash (an <x/> without <photo/>), which XEP-0153 asks
 // for until the client has read its vCard. Its methods are safe for
 // concurrent use.
@@ -131,7 +131,7 @@ func (a *Announcer) Set(hash string) error {
 }
 
 // Reset announces an unknown hash (an <x/> without <photo/>), as
-// XEP-0153 §4.4 asks while the client reads its vCard again: after
+// XEP-0153 asks while the client reads its vCard again: after
 // another resource of the account announced a different hash.
 func (a *Announcer) Reset() { a.set(VCardHash{}) }
 
