@@ -451,11 +451,12 @@ func (q *outQueue) push(it outItem) bool {
 	return true
 }
 
-// pushAlways queues it even when the queue is full (for the server's own
-// bookkeeping items).
-func (q *outQueue) pushAlways(it outItem) {
+// pushAlways queues items, one after the other with nothing between
+// them, even when the queue is full (for the server's own bookkeeping
+// items).
+func (q *outQueue) pushAlways(items ...outItem) {
 	q.mu.Lock()
-	q.items = append(q.items, it)
+	q.items = append(q.items, items...)
 	q.mu.Unlock()
 	q.wake()
 }

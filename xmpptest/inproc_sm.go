@@ -202,8 +202,12 @@ func (ss *session) enable(e *stanza.Element) {
 		s.resumable[id] = ss
 	}
 	s.mu.Unlock()
-	ss.send(enabled)
-	ss.q.pushAlways(outItem{fn: func() {
+	// Counting starts right after <enabled/> is written: the two are
+	// queued together, so that a stanza routed to the session meanwhile
+	// (Inject from a test, say) is either before both, uncounted, or
+	// after both, counted, never between, which a client that read
+	// <enabled/> first would count and the server would not.
+	ss.q.pushAlways(outItem{el: enabled}, outItem{fn: func() {
 		ss.sm.mu.Lock()
 		ss.sm.outOn = true
 		ss.sm.mu.Unlock()
