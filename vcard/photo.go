@@ -4,9 +4,10 @@ import (
 	"crypto/sha1"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
-	"strings"
 
+	"github.com/xmppkit/xmpp/internal/b64"
 	"github.com/xmppkit/xmpp/stanza"
 )
 
@@ -70,45 +71,15 @@ func parsePhoto(x *stanza.Element) (p *Photo, ok bool, err error) {
 	return &Photo{Type: typ, Data: data, URL: ext}, true, nil
 }
 
-// decodeBase64 decodes s (padded or not), ignoring XML white space.
-// Before decoding, it counts what s would decode to, and refuses more
-// than limit bytes with ErrPhotoTooLarge.
+// decodeBase64 decodes s with internal/b64, refusing more than limit
+// bytes with ErrPhotoTooLarge before decoding.
 func decodeBase64(s string, limit int) ([]byte, error) {
-	n, pad := 0, 0
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case ' ', '\t', '\r', '\n':
-		case '=':
-			n++
-			pad++
-		default:
-			n++
-			pad = 0 // '=' counts as padding only at the end
-		}
-	}
-	if n == 0 {
-		return nil, nil
-	}
-	size := n/4*3 + (n%4)*6/8
-	if n%4 == 0 {
-		size -= min(pad, 2)
-	}
-	if size > limit {
-		return nil, fmt.Errorf("%w: %d bytes, more than %d", ErrPhotoTooLarge, size, limit)
-	}
-	var b strings.Builder
-	b.Grow(n)
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c != ' ' && c != '\t' && c != '\r' && c != '\n' {
-			b.WriteByte(c)
-		}
-	}
-	enc := base64.StdEncoding
-	if n%4 != 0 {
-		enc = base64.RawStdEncoding
-	}
-	out, err := enc.DecodeString(b.String())
-	if err != nil {
+	out, err := b64.Decode(s, limit)
+	var big *b64.TooLargeError
+	switch {
+	case errors.As(err, &big):
+		return nil, fmt.Errorf("%w: %d bytes, more than %d", ErrPhotoTooLarge, big.Size, big.Limit)
+	case err != nil:
 		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
 	}
 	return out, nil

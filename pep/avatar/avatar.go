@@ -5,9 +5,11 @@ import (
 	"crypto/sha1"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"strings"
 
+	"github.com/xmppkit/xmpp/internal/b64"
 	"github.com/xmppkit/xmpp/jid"
 	"github.com/xmppkit/xmpp/pep"
 	"github.com/xmppkit/xmpp/pubsub"
@@ -45,41 +47,15 @@ func ParseData(e *stanza.Element, limit int) ([]byte, error) {
 	return decodeBase64(e.Text(), limit)
 }
 
-// decodeBase64 decodes s (padded or not), ignoring XML white space,
-// after checking that it decodes to at most limit bytes.
+// decodeBase64 decodes s with internal/b64, after checking that it
+// decodes to at most limit bytes (ErrTooLarge).
 func decodeBase64(s string, limit int) ([]byte, error) {
-	n, pad := 0, 0
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case ' ', '\t', '\r', '\n':
-		case '=':
-			n++
-			pad++
-		default:
-			n++
-			pad = 0
-		}
-	}
-	size := n/4*3 + (n%4)*6/8
-	if n%4 == 0 {
-		size -= min(pad, 2)
-	}
-	if size > limit {
-		return nil, fmt.Errorf("%w: %d bytes of data, more than %d", ErrTooLarge, size, limit)
-	}
-	var b strings.Builder
-	b.Grow(n)
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c != ' ' && c != '\t' && c != '\r' && c != '\n' {
-			b.WriteByte(c)
-		}
-	}
-	enc := base64.StdEncoding
-	if n%4 != 0 {
-		enc = base64.RawStdEncoding
-	}
-	out, err := enc.DecodeString(b.String())
-	if err != nil {
+	out, err := b64.Decode(s, limit)
+	var big *b64.TooLargeError
+	switch {
+	case errors.As(err, &big):
+		return nil, fmt.Errorf("%w: %d bytes of data, more than %d", ErrTooLarge, big.Size, big.Limit)
+	case err != nil:
 		return nil, fmt.Errorf("%w: avatar data: %w", ErrMalformed, err)
 	}
 	return out, nil
