@@ -83,14 +83,6 @@ func TestContacts(t *testing.T) {
 	xmpptest.ForEachServer(t, &xmpptest.ServerOptions{PEP: true}, func(t *testing.T, tg xmpptest.Target) {
 		alice, bob := login(t, tg, 0), login(t, tg, 1)
 		testkit.Befriend(t, alice.c, bob.c)
-		// Bob's presence again, now that alice's server forwards it to
-		// her PEP service, with his capabilities.
-		if err := bob.c.Send(testkit.Ctx(t), stanza.NewPresence(stanza.PresenceAvailable, jid.JID{})); err != nil {
-			t.Fatal(err)
-		}
-		if err := bob.c.Sync(testkit.Ctx(t)); err != nil {
-			t.Fatal(err)
-		}
 		aj := alice.c.JID().Bare()
 
 		here := geoloc.Location{Lat: new(45.4408), Lon: new(12.3155), Accuracy: new(20.0), Locality: "Venezia",

@@ -8,7 +8,6 @@ import (
 	"github.com/xmppkit/xmpp/internal/testkit"
 	"github.com/xmppkit/xmpp/jid"
 	"github.com/xmppkit/xmpp/pubsub"
-	"github.com/xmppkit/xmpp/stanza"
 	"github.com/xmppkit/xmpp/xmpptest"
 )
 
@@ -31,15 +30,9 @@ func TestPEP(t *testing.T) {
 		bob := connect(t, tg, 1, "pep", nil, notify)
 		aj := alice.c.JID().Bare()
 
-		// Mutual presence subscriptions, then bob's presence again, with
-		// his capabilities, for alice's PEP service to see.
+		// Mutual presence subscriptions, then the presence again, with
+		// the capabilities, for the PEP services to see.
 		testkit.Befriend(t, alice.c, bob.c)
-		if err := bob.c.Send(timeout(t), stanza.NewPresence(stanza.PresenceAvailable, jid.JID{})); err != nil {
-			t.Fatal(err)
-		}
-		if err := alice.c.Sync(timeout(t)); err != nil {
-			t.Fatal(err)
-		}
 
 		opts := &pubsub.PublishOptions{Options: map[string][]string{
 			"pubsub#persist_items": {"true"},

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/xmppkit/xmpp"
+	"github.com/xmppkit/xmpp/jid"
 	"github.com/xmppkit/xmpp/stanza"
 	"github.com/xmppkit/xmpp/xmpptest"
 )
@@ -94,8 +95,9 @@ func MustMessage(t testing.TB, s string) *stanza.Message {
 
 // Befriend makes the accounts of a and b subscribe to each other's
 // presence (RFC 6121 §3), each approving the other's request, and
-// returns once both servers have processed it: for the tests of what
-// contacts see (PEP notifications, presence).
+// announce their presence again, and returns once both servers have
+// processed it: for the tests of what contacts see (PEP notifications,
+// presence).
 func Befriend(t testing.TB, a, b *xmpp.Client) {
 	t.Helper()
 	for _, pair := range [][2]*xmpp.Client{{a, b}, {b, a}} {
@@ -115,7 +117,15 @@ func Befriend(t testing.TB, a, b *xmpp.Client) {
 			t.Fatal(err)
 		}
 	}
+	// Each announces its presence again, now that its contact's server
+	// passes it on: a PEP service learns the contact's interests
+	// (+notify, in the entity capabilities) from it.
 	for _, c := range []*xmpp.Client{a, b} {
+		if err := c.Send(Ctx(t), stanza.NewPresence(stanza.PresenceAvailable, jid.JID{})); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []*xmpp.Client{a, b, a} {
 		if err := c.Sync(Ctx(t)); err != nil {
 			t.Fatal(err)
 		}

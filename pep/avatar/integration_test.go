@@ -96,14 +96,6 @@ func TestIntegration(t *testing.T) {
 	xmpptest.ForEachServer(t, &xmpptest.ServerOptions{PEP: true}, func(t *testing.T, tg xmpptest.Target) {
 		alice, bob := login(t, tg, 0), login(t, tg, 1)
 		testkit.Befriend(t, alice.c, bob.c)
-		// Bob's presence again, now that alice's server forwards it to
-		// her PEP service, with his capabilities.
-		if err := bob.c.Send(testkit.Ctx(t), stanza.NewPresence(stanza.PresenceAvailable, jid.JID{})); err != nil {
-			t.Fatal(err)
-		}
-		if err := bob.c.Sync(testkit.Ctx(t)); err != nil {
-			t.Fatal(err)
-		}
 		aj := alice.c.JID().Bare()
 
 		img := append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte("avatar "), 300)...)
