@@ -15,7 +15,9 @@ reads what the Go side sent.
 
 import argparse
 import asyncio
+import base64
 import datetime as dt
+import hashlib
 import json
 import logging
 import sys
@@ -430,6 +432,10 @@ class Peer(slixmpp.ClientXMPP):
                              "type": inner["type"], "body": inner["body"]}
         elif event in PEP_EVENTS:
             view.update(self.pep_view(msg))
+        elif event in AVATAR_EVENTS:
+            view.update(self.avatar_view(msg))
+        elif event == "vcard_avatar_update":
+            view["photo"] = msg["vcard_temp_update"]["photo"]
         return view
 
     async def op_watch(self, events):
@@ -810,6 +816,116 @@ class Peer(slixmpp.ClientXMPP):
         await self[PEP_PLUGINS[node]].stop()
         return None
 
+    # ---- ops of the avatar and vCard cases: slixmpp's User Avatar
+    # (XEP-0084), vcard-temp (XEP-0054) and vCard-Based Avatars
+    # (XEP-0153) plugins, loaded on demand (the first adds its +notify
+    # interest to slixmpp's caps; the last adds <x/> to every presence).
+    # Images travel as base64 in JSON ----
+
+    async def op_avatar_enable(self):
+        """Loads the XEP-0084 plugin (with XEP-0163): it registers the
+        metadata node's +notify interest and recomputes the caps, but
+        sends no presence: op_broadcast_caps does."""
+        self.register_plugin("xep_0084")
+        return None
+
+    def avatar_view(self, msg):
+        """Describes an avatar metadata event as pep_view does, with the
+        <info/> elements as the plugin's Info stanza reads them."""
+        view = self.pep_view(msg)
+        item = next(iter(msg["pubsub_event"]["items"]), None)
+        view["infos"] = []
+        if item is None or view.get("empty", True):
+            return view
+        for info in item["avatar_metadata"]["items"]:
+            view["infos"].append({k: info[k] for k in (
+                "id", "type", "bytes", "width", "height", "url")})
+        return view
+
+    async def op_avatar_publish(self, data, type="image/png", width=None,
+                                height=None):
+        """Publishes data (base64) as the avatar with the plugin:
+        publish_avatar to the data node, then publish_avatar_metadata
+        with the plugin's generate_id; returns the id. Width and height
+        go to the plugin as text: its Info stanza stores an int as it is,
+        and the serializer then fails on it in slixmpp 1.8.3 (TypeError:
+        'int' object is not iterable), so the publication is never sent."""
+        raw = base64.b64decode(data)
+        plugin = self["xep_0084"]
+        await plugin.publish_avatar(raw)
+        info = {"id": plugin.generate_id(raw), "type": type,
+                "bytes": len(raw)}
+        if width:
+            info["width"] = str(width)
+        if height:
+            info["height"] = str(height)
+        await plugin.publish_avatar_metadata(info)
+        return info["id"]
+
+    async def op_avatar_fetch(self, jid, id):
+        """Retrieves the avatar id of jid with the plugin's
+        retrieve_avatar; returns the item ids of the answer, and the
+        first item's data (base64) as the plugin's Data stanza decoded it,
+        with its SHA-1."""
+        iq = await self["xep_0084"].retrieve_avatar(JID(jid), id)
+        items = list(iq["pubsub"]["items"])
+        out = {"ids": [it["id"] for it in items]}
+        if items:
+            raw = items[0]["avatar_data"]["value"]
+            out["data"] = base64.b64encode(raw).decode()
+            out["sha1"] = hashlib.sha1(raw).hexdigest()
+        return out
+
+    async def op_avatar_stop(self):
+        """Disables the avatar with the plugin's stop(): empty metadata."""
+        await self["xep_0084"].stop()
+        return None
+
+    async def op_vcard_enable(self):
+        """Loads the XEP-0054 and XEP-0153 plugins. Loaded after the
+        session started, XEP-0153 has not read the own vCard: it announces
+        <x/> without <photo/> until op_vcard_avatar."""
+        self.register_plugin("xep_0054")
+        self.register_plugin("xep_0153")
+        return None
+
+    async def op_vcard_set(self, fn="", nickname="", photo=None,
+                           photo_type=None):
+        """Replaces the own vcard-temp with one built with the plugin's
+        stanzas (FN, NICKNAME, and PHOTO's TYPE and BINVAL when photo, in
+        base64, is given) and its publish_vcard."""
+        vcard = self["xep_0054"].make_vcard()
+        if fn:
+            vcard["FN"] = fn
+        if nickname:
+            vcard["NICKNAME"] = nickname
+        if photo is not None:
+            vcard["PHOTO"]["TYPE"] = photo_type
+            vcard["PHOTO"]["BINVAL"] = base64.b64decode(photo)
+        await self["xep_0054"].publish_vcard(vcard)
+        return str(vcard)
+
+    async def op_vcard_avatar(self, photo, photo_type="image/png"):
+        """Sets the own vCard's photo with XEP-0153's set_avatar (get the
+        vCard, set PHOTO, publish it, read it back and hash the photo);
+        returns the hash the plugin now puts in presence. set_avatar sends
+        no presence with it: op_presence does."""
+        await self["xep_0153"].set_avatar(avatar=base64.b64decode(photo),
+                                          mtype=photo_type)
+        return await self["xep_0153"].api["get_hash"](self.boundjid)
+
+    async def op_vcard_get(self, jid):
+        """Reads jid's vcard-temp with the plugin's get_vcard; returns FN,
+        NICKNAME (the plugin splits it at commas) and PHOTO as its stanzas
+        read them (the photo in base64, with its SHA-1)."""
+        iq = await self["xep_0054"].get_vcard(JID(jid), cached=False)
+        vcard = iq["vcard_temp"]
+        raw = vcard["PHOTO"]["BINVAL"]
+        return {"fn": vcard["FN"], "nicknames": vcard["NICKNAME"] or [],
+                "photo_type": vcard["PHOTO"]["TYPE"],
+                "photo": base64.b64encode(raw).decode(),
+                "photo_sha1": hashlib.sha1(raw).hexdigest() if raw else ""}
+
 
 # PEP_PLUGINS maps the PEP nodes of the PEP cases to their plugins.
 PEP_PLUGINS = {
@@ -826,6 +942,11 @@ PEP_EVENTS = {"%s_%s" % (name, kind)
               for name in ("user_location", "user_mood", "user_activity",
                            "user_tune", "user_nick")
               for kind in ("publish", "retract")}
+
+
+# AVATAR_EVENTS are the events of the XEP-0084 plugin's metadata node
+# (its register_pep), which plugin_view describes with avatar_view.
+AVATAR_EVENTS = {"avatar_metadata_publish", "avatar_metadata_retract"}
 
 
 def main():
