@@ -25,7 +25,9 @@
 // PublishOptions.Reconfigure, the node reconfigured when they are not
 // met), Retract. Owner: Create (instant or configured), Config and
 // Configure, Delete (with a redirect), Purge, NodeSubscriptions and
-// SetNodeSubscriptions, NodeAffiliations and SetNodeAffiliations.
+// SetNodeSubscriptions, NodeAffiliations and SetNodeAffiliations,
+// HandleAuthorization and Authorize (the subscription approval forms a
+// service sends a node's owner, §8.6).
 //
 // # Events
 //
@@ -73,9 +75,10 @@
 // service-unavailable) and ignores RSM in items requests; neither server
 // puts the redirect in a deletion event, and ejabberd tells subscribers
 // of a deletion only when the node's pubsub#notify_delete is set.
-// Prosody has no authorize access model; ejabberd has one but lists only
-// granted subscriptions to the owner, and its flat nodes have no
-// subscription options. Prosody answers a subscription options
+// Prosody has no authorize access model; ejabberd has one, lists only
+// granted subscriptions to the owner and asks the owner with a §8.6
+// authorization form instead (HandleAuthorization), and its flat nodes
+// have no subscription options. Prosody answers a subscription options
 // submission only when every boolean field is filled in. Neither keeps
 // collections (XEP-0248) as configured for the tests (ejabberd with its
 // flat and pep plugins): both accept a node created with
@@ -84,8 +87,6 @@
 //
 // # Not covered
 //
-// Collection nodes (XEP-0248), the subscription authorization forms a
-// service sends an owner in messages (§8.6: approve pending subscriptions
-// with SetNodeSubscriptions where the service lists them), and the item
-// publisher's verification beyond the service's word.
+// Collection nodes (XEP-0248), and the item publisher's verification
+// beyond the service's word.
 package pubsub

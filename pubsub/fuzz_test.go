@@ -42,3 +42,24 @@ func FuzzParseEvent(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseAuthorizationRequest feeds it messages from the network: it
+// must never panic, and a request it accepts names a node and a
+// subscriber.
+func FuzzParseAuthorizationRequest(f *testing.F) {
+	f.Add(`<x xmlns='jabber:x:data' type='form'><field var='FORM_TYPE' type='hidden'><value>http://jabber.org/protocol/pubsub#subscribe_authorization</value></field><field var='pubsub#subid'><value>123-abc</value></field><field var='pubsub#node'><value>princely_musings</value></field><field var='pubsub#subscriber_jid' type='jid-single'><value>horatio@denmark.lit</value></field><field var='pubsub#allow' type='boolean'><value>false</value></field></x>`)
+	f.Add(`<x xmlns='jabber:x:data' type='form'><field var='FORM_TYPE' type='hidden'><value>http://jabber.org/protocol/pubsub#subscribe_authorization</value></field><field var='pubsub#subscriber_jid'><value>@@</value></field></x>`)
+	f.Fuzz(func(t *testing.T, s string) {
+		e, err := stanza.ParseElement(s)
+		if err != nil {
+			return
+		}
+		req, err := pubsub.ParseAuthorizationRequest(&stanza.Message{Payloads: []*stanza.Element{e}})
+		if err != nil {
+			return
+		}
+		if req.Node == "" || req.Subscriber.IsZero() || req.Form == nil {
+			t.Errorf("accepted %s as %+v", s, req)
+		}
+	})
+}

@@ -38,6 +38,9 @@ func (ps *Client) Create(ctx context.Context, service jid.JID, node string, conf
 	if node == "" {
 		return "", fmt.Errorf("%w: the service named no node for an instant node", ErrMalformed)
 	}
+	// The owner of a node hears of subscriptions to approve from the
+	// service (§8.6).
+	ps.claimForms(service)
 	return node, nil
 }
 

@@ -1,6 +1,7 @@
 package pubsub_test
 
 import (
+	"context"
 	"errors"
 	"slices"
 	"testing"
@@ -38,6 +39,8 @@ func TestOwnerControls(t *testing.T) {
 		}
 
 		// Subscriptions approved by the owner.
+		requests := make(chan pubsub.AuthorizationRequest, 4)
+		owner.ps.HandleAuthorization(func(_ context.Context, req pubsub.AuthorizationRequest) { requests <- req })
 		node := "xmppkit-authorize-" + tg.Name()
 		cfg := form.New(form.TypeSubmit, pubsub.NodeConfigFormType)
 		if err := cfg.SetString("pubsub#access_model", "authorize"); err != nil {
@@ -58,21 +61,31 @@ func TestOwnerControls(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if i < 0 {
-					// ejabberd 23.01 lists only granted subscriptions and
-					// asks the owner with an authorization form in a
-					// message (XEP-0060 §8.6), which pubsub does not
-					// handle.
-					t.Logf("%s: the pending subscription is not in the owner's list", tg.Name())
-					break
-				}
-				if subs[i].State != pubsub.SubPending {
-					t.Fatalf("the owner's list: %+v", subs)
-				}
-				approved := subs[i]
-				approved.State = pubsub.SubSubscribed
-				if err := owner.ps.SetNodeSubscriptions(timeout(t), svc, node, []pubsub.Subscription{approved}); err != nil {
-					t.Fatalf("approving: %v", err)
+				if i >= 0 {
+					if subs[i].State != pubsub.SubPending {
+						t.Fatalf("the owner's list: %+v", subs)
+					}
+					approved := subs[i]
+					approved.State = pubsub.SubSubscribed
+					if err := owner.ps.SetNodeSubscriptions(timeout(t), svc, node, []pubsub.Subscription{approved}); err != nil {
+						t.Fatalf("approving: %v", err)
+					}
+				} else {
+					// ejabberd 23.01 lists only granted subscriptions: it
+					// asks the owner with an authorization form (§8.6).
+					var req pubsub.AuthorizationRequest
+					select {
+					case req = <-requests:
+					case <-timeout(t).Done():
+						t.Fatalf("%s: the pending subscription is neither listed nor asked about", tg.Name())
+					}
+					if req.Node != node || req.Subscriber != bob.c.JID().Bare() || req.Service != svc {
+						t.Errorf("authorization request %+v", req)
+					}
+					if err := owner.ps.Authorize(timeout(t), req, true); err != nil {
+						t.Fatal(err)
+					}
+					t.Logf("%s: approved through an authorization form", tg.Name())
 				}
 				if _, err := owner.ps.Publish(timeout(t), svc, node, pubsub.Item{ID: "after", Payload: payload("approved")}, nil); err != nil {
 					t.Fatal(err)

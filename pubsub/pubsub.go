@@ -54,6 +54,10 @@ type Client struct {
 	pep      map[string]bool             // nodes with +notify interest: true if contacts' events count
 	nodes    map[string]EventHandlerFunc // HandleNode, HandlePEP
 	fallback EventHandlerFunc            // HandleEvent
+	onAuth   AuthorizationHandlerFunc    // HandleAuthorization
+	// formsFrom are the services whose data-form messages are claimed
+	// (see claimForms).
+	formsFrom map[jid.JID]bool
 }
 
 // New returns the pubsub Client of c. It claims the messages that carry
@@ -77,14 +81,16 @@ func New(c *xmpp.Client, opts *Options) *Client {
 		c: c, log: o.Logger,
 		services: make(map[jid.JID]bool), follows: make(map[jid.JID]map[string]bool),
 		pep: make(map[string]bool), nodes: make(map[string]EventHandlerFunc),
+		formsFrom: make(map[jid.JID]bool),
 	}
 	if ps.log == nil {
 		ps.log = slog.New(slog.DiscardHandler)
 	}
+	c.HandleMessage(xmpp.Route{Payload: stanza.Name{Space: NSEvent, Local: "event"}}, ps.message)
 	for _, s := range o.Services {
 		ps.services[s] = true
+		ps.claimForms(s)
 	}
-	c.HandleMessage(xmpp.Route{Payload: stanza.Name{Space: NSEvent, Local: "event"}}, ps.message)
 	return ps
 }
 

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/xmppkit/xmpp"
+	"github.com/xmppkit/xmpp/form"
+	"github.com/xmppkit/xmpp/internal/testkit"
 	"github.com/xmppkit/xmpp/jid"
 	"github.com/xmppkit/xmpp/pubsub"
 	"github.com/xmppkit/xmpp/stanza"
@@ -190,5 +192,71 @@ func TestPublishReconfigures(t *testing.T) {
 			t.Errorf("steps %v; want %v", steps, want)
 			break
 		}
+	}
+}
+
+// authorizationMessage is a subscription authorization request for node
+// from from, asking about subscriber.
+func authorizationMessage(from, to jid.JID, node, subscriber string) *stanza.Element {
+	f := form.New(form.TypeForm, pubsub.AuthorizationFormType)
+	_ = f.SetString("pubsub#node", node)
+	f.Fields = append(f.Fields, form.Field{Var: "pubsub#subscriber_jid", Type: form.JIDSingle, Values: []string{subscriber}},
+		form.Field{Var: "pubsub#allow", Type: form.Boolean, Values: []string{"false"}})
+	m := stanza.NewMessage(stanza.MessageNormal, to, "")
+	m.From = from
+	m.Payloads = append(m.Payloads, f.Element())
+	return m.Element()
+}
+
+// TestAuthorizationRequests: the authorization requests of a service
+// where the Client created a node reach HandleAuthorization, and
+// Authorize sends the form back with pubsub#allow; the same form from
+// anyone else is not taken for one (it reaches the default handler).
+func TestAuthorizationRequests(t *testing.T) {
+	srv := xmpptest.StartServer(t, nil)
+	service := jid.MustParse(srv.Domain())
+	srv.HandleIQ(stanza.IQSet, pubsub.NS, "pubsub", func(_ context.Context, iq *stanza.IQ) (*stanza.Element, error) {
+		return nil, nil // creates whatever is asked
+	})
+	answers := make(chan *stanza.Element, 2)
+	srv.OnElement(func(ev xmpptest.ElementEvent) xmpptest.Verdict {
+		if ev.Dir == xmpptest.ClientToServer && ev.Element.Name.Local == "message" && ev.Element.Child("jabber:x:data", "x") != nil {
+			answers <- ev.Element
+		}
+		return xmpptest.Verdict{}
+	})
+	others := make(chan *stanza.Message, 2)
+	alice := connect(t, srv, 0, "res", nil, func(p *peer) {
+		p.c.HandleMessage(xmpp.Route{}, func(_ context.Context, m *stanza.Message) { others <- m })
+	})
+	requests := make(chan pubsub.AuthorizationRequest, 2)
+	alice.ps.HandleAuthorization(func(_ context.Context, req pubsub.AuthorizationRequest) { requests <- req })
+	if _, err := alice.ps.Create(timeout(t), service, "news", nil); err != nil {
+		t.Fatal(err)
+	}
+	me := alice.c.JID()
+	if err := srv.Inject(me, authorizationMessage(jid.MustParse("mallory@localhost/x"), me, "news", "eve@localhost")); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Inject(me, authorizationMessage(service, me, "news", "bob@localhost")); err != nil {
+		t.Fatal(err)
+	}
+	req := testkit.Receive(t, requests, "the service's request")
+	if req.Service != service || req.Node != "news" || req.Subscriber != jid.MustParse("bob@localhost") {
+		t.Errorf("request %+v", req)
+	}
+	if m := testkit.Receive(t, others, "the stranger's form, unclaimed"); m.From.Localpart() != "mallory" {
+		t.Errorf("default handler got %v", m.Element())
+	}
+	if err := alice.ps.Authorize(timeout(t), req, true); err != nil {
+		t.Fatal(err)
+	}
+	ans := testkit.Receive(t, answers, "the answer")
+	f, err := form.Parse(ans.Child("jabber:x:data", "x"))
+	if err != nil || f.Type != form.TypeSubmit || f.FormType() != pubsub.AuthorizationFormType {
+		t.Fatalf("answer %v, %v", ans, err)
+	}
+	if allow, err := f.Bool("pubsub#allow"); err != nil || !allow {
+		t.Errorf("pubsub#allow %t, %v", allow, err)
 	}
 }
