@@ -83,7 +83,9 @@
 // collections (XEP-0248) as configured for the tests (ejabberd with its
 // flat and pep plugins): both accept a node created with
 // pubsub#node_type collection and a leaf with pubsub#collection naming
-// it, and then list no children under it.
+// it, and then list no children under it. (ejabberd's dag plugin, tried
+// apart, makes such a node a collection by its disco identity, but it
+// too listed no children.)
 //
 // # Not covered
 //
