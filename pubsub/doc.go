@@ -73,7 +73,8 @@
 // lets only its administrators create nodes on a pubsub component, does
 // not answer the service-wide affiliations request (Affiliations:
 // service-unavailable) and ignores RSM in items requests; neither server
-// puts the redirect in a deletion event, and ejabberd tells subscribers
+// puts the redirect in a deletion event, Prosody sends no configuration
+// events (its nodes have no pubsub#notify_config), and ejabberd tells subscribers
 // of a deletion only when the node's pubsub#notify_delete is set.
 // Prosody has no authorize access model; ejabberd has one, lists only
 // granted subscriptions to the owner and asks the owner with a §8.6

@@ -177,6 +177,31 @@ func TestService(t *testing.T) {
 			t.Errorf("affiliations: %v, %v", own, err)
 		}
 
+		// A configuration change, told to subscribers where the node
+		// has pubsub#notify_config (Prosody 0.12 has no such field).
+		cf, err := owner.ps.Config(timeout(t), svc, node)
+		if err != nil {
+			t.Fatal(err)
+		}
+		notify := cf.Field("pubsub#notify_config") != nil
+		change := cf.Submit()
+		if notify {
+			if err := change.SetBool("pubsub#notify_config", true); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := change.SetString("pubsub#title", "third title"); err != nil {
+			t.Fatal(err)
+		}
+		if err := owner.ps.Configure(timeout(t), svc, node, change); err != nil {
+			t.Fatal(err)
+		}
+		if notify {
+			sub.event(t, pubsub.EventConfiguration, node, nil)
+		} else {
+			t.Logf("%s: no pubsub#notify_config", tg.Name())
+		}
+
 		// Purge, then delete with a redirect.
 		if err := owner.ps.Purge(timeout(t), svc, node); err != nil {
 			t.Errorf("purge: %v", err)
