@@ -285,28 +285,19 @@ func (cu *catchUp) event(ctx context.Context, ev xmpp.Event) {
 	ctx, cancel := context.WithTimeout(ctx, catchUpTimeout)
 	defer cancel()
 	start := after
-	var err error
-	for attempt := 1; attempt <= catchUpAttempts; attempt++ {
-		if err = cu.run(ctx, after, true); err == nil {
-			cu.mu.Lock()
-			if cu.hasPending && cu.pending == start {
-				cu.pending, cu.hasPending = "", false // covered
-			}
-			cu.mu.Unlock()
-			return
-		}
-		if errors.Is(err, xmpp.ErrSessionLost) || errors.Is(err, xmpp.ErrClosed) {
-			// The next session catches up, from what was handled.
-			cu.m.log.Debug("mam: catch-up cut short by the session's end", "after", after, "error", err)
-			return
-		}
-		if ctx.Err() != nil {
-			break
-		}
-		cu.m.log.Warn("mam: catch-up query failed; trying again", "attempt", attempt, "error", err)
+	after, err := cu.attempts(ctx, after, true)
+	switch {
+	case err == nil:
 		cu.mu.Lock()
-		after = cu.last // what this attempt recovered stays recovered
+		if cu.hasPending && cu.pending == start {
+			cu.pending, cu.hasPending = "", false // covered
+		}
 		cu.mu.Unlock()
+		return
+	case errors.Is(err, xmpp.ErrSessionLost), errors.Is(err, xmpp.ErrClosed):
+		// The next session catches up, from what was handled.
+		cu.m.log.Debug("mam: catch-up cut short by the session's end", "after", after, "error", err)
+		return
 	}
 	cu.mu.Lock()
 	cu.stats.Failed++
@@ -367,7 +358,9 @@ func (cu *catchUp) retry(delay time.Duration) {
 			return
 		}
 		cu.mu.Unlock()
-		err := cu.attempts(after)
+		ctx, cancel := context.WithTimeout(context.Background(), catchUpTimeout)
+		_, err := cu.attempts(ctx, after, false)
+		cancel()
 		delay = 0
 		switch {
 		case err == nil:
@@ -394,20 +387,26 @@ func (cu *catchUp) retry(delay time.Duration) {
 	}
 }
 
-// attempts runs a catch-up from after for later, trying a failed query
-// again up to catchUpAttempts times in all.
-func (cu *catchUp) attempts(after string) error {
-	ctx, cancel := context.WithTimeout(context.Background(), catchUpTimeout)
-	defer cancel()
+// attempts runs a catch-up from after, trying a failed query again up
+// to catchUpAttempts times in all, and returns where its last attempt
+// started and that attempt's error (nil once one succeeds). With advance
+// (on the dispatch goroutine, see run) each attempt starts from what the
+// previous ones recovered; otherwise every attempt starts from after.
+func (cu *catchUp) attempts(ctx context.Context, after string, advance bool) (string, error) {
 	var err error
 	for attempt := 1; attempt <= catchUpAttempts; attempt++ {
-		err = cu.run(ctx, after, false)
+		err = cu.run(ctx, after, advance)
 		if err == nil || errors.Is(err, xmpp.ErrClosed) || errors.Is(err, xmpp.ErrSessionLost) || ctx.Err() != nil {
-			return err
+			return after, err
 		}
 		cu.m.log.Warn("mam: catch-up query failed; trying again", "attempt", attempt, "error", err)
+		if advance {
+			cu.mu.Lock()
+			after = cu.last // what this attempt recovered stays recovered
+			cu.mu.Unlock()
+		}
 	}
-	return err
+	return after, err
 }
 
 // anchor notes, at Connect without a stored id, where the archive ends:
