@@ -9,4 +9,7 @@ require (
 	golang.org/x/text v0.44.0
 )
 
-require github.com/xdg-go/stringprep v1.0.4 // indirect
+require (
+	github.com/coder/websocket v1.8.15 // indirect
+	github.com/xdg-go/stringprep v1.0.4 // indirect
+)
