@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -271,8 +272,12 @@ func hostPort(h string) string {
 	return net.JoinHostPort(strings.Trim(h, "[]"), "5222")
 }
 
-// connect dials and negotiates a session, following one see-other-host.
+// connect dials and negotiates a session, following one see-other-host
+// (TCP) or see-other-uri (WebSocket).
 func connect(ctx context.Context, addr jid.JID, o *Options, resume *stream.Resume) (*stream.Session, error) {
+	if o.WebSocketURL != "" {
+		return connectWebSocket(ctx, addr, o, resume)
+	}
 	sess, err := connectTo(ctx, addr, o, o.Addr, o.DirectTLS, resume)
 	var se *stanza.StreamError
 	if errors.As(err, &se) && se.Condition == stanza.StreamSeeOtherHost && se.SeeOtherHost != "" {
@@ -289,6 +294,44 @@ func connectTo(ctx context.Context, addr jid.JID, o *Options, hostport string, d
 	if err != nil {
 		return nil, err
 	}
+	return negotiate(ctx, t, addr, o, resume)
+}
+
+// connectWebSocket is connect over Options.WebSocketURL. A see-other-uri
+// is followed once, unless it would leave wss: for ws:.
+func connectWebSocket(ctx context.Context, addr jid.JID, o *Options, resume *stream.Resume) (*stream.Session, error) {
+	sess, err := connectURL(ctx, addr, o, o.WebSocketURL, resume)
+	var so *stream.SeeOtherURIError
+	if errors.As(err, &so) && mayFollow(o.WebSocketURL, so.URI) {
+		o.Logger.Info("following see-other-uri", "uri", so.URI)
+		sess, err = connectURL(ctx, addr, o, so.URI, resume)
+	}
+	return sess, err
+}
+
+func connectURL(ctx context.Context, addr jid.JID, o *Options, url string, resume *stream.Resume) (*stream.Session, error) {
+	t, err := stream.DialWebSocket(ctx, url, &stream.DialOptions{
+		TLSConfig: o.TLSConfig, Dial: o.Dial, Limits: o.Limits, Trace: o.Trace,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return negotiate(ctx, t, addr, o, resume)
+}
+
+// mayFollow reports whether a redirection from the WebSocket URL from to
+// to keeps the protection of from: wss: may go to wss: only.
+func mayFollow(from, to string) bool {
+	f, err1 := url.Parse(from)
+	t, err2 := url.Parse(to)
+	if err1 != nil || err2 != nil || t.Host == "" {
+		return false
+	}
+	return t.Scheme == "wss" || (t.Scheme == "ws" && f.Scheme == "ws")
+}
+
+// negotiate runs stream negotiation on t with the Options.
+func negotiate(ctx context.Context, t stream.Transport, addr jid.JID, o *Options, resume *stream.Resume) (*stream.Session, error) {
 	sc := sasl.Config{Password: o.Password}
 	if o.SASL != nil {
 		sc = *o.SASL

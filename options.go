@@ -34,7 +34,19 @@ type Options struct {
 	// TLSConfig for STARTTLS and direct TLS; ServerName defaults to the
 	// domain and the minimum version is TLS 1.2.
 	TLSConfig *tls.Config
-	// Dial opens the network connection; nil uses a net.Dialer.
+	// WebSocketURL, if set, makes the Client connect over WebSocket
+	// (RFC 7395) to this ws: or wss: URL, such as
+	// "wss://example.net/xmpp-websocket", instead of TCP: Addr,
+	// DirectTLS and SRV records are then not used, and reconnections
+	// (stream management resumption included) go to the same URL. A
+	// server's see-other-uri is followed once, never from wss: to ws:.
+	// A wss: URL is verified
+	// with TLSConfig, whose ServerName defaults to the URL's host. A ws:
+	// URL is cleartext and follows the rules of a TCP stream without
+	// TLS: refused unless InsecureAllowCleartext, and never PLAIN.
+	WebSocketURL string
+	// Dial opens the network connection (for WebSocket too); nil uses a
+	// net.Dialer.
 	Dial stream.DialFunc
 	// InsecureAllowCleartext lets the stream go on without TLS when the
 	// server offers none. For local test servers only; PLAIN is never sent

@@ -32,7 +32,8 @@ import (
 // where any account may create rooms, persistent ones too; unless
 // RealServerOptions.NoArchive, every new room keeps an archive. It has no
 // traffic shaper, no session limit, no fail2ban and no registration
-// throttle; it does not federate and listens on nothing else.
+// throttle. It serves XMPP over WebSocket (RFC 7395) at WebSocketURL, on
+// an HTTPS listener; it does not federate and listens on nothing else.
 //
 // If erl or ejabberd is not installed, StartEjabberd skips the test, or
 // fails it when XMPP_INTEGRATION=1 is set. It fails the test if the server
@@ -93,7 +94,8 @@ func findEjabberd() (programs, error) {
 //
 // Compared with Debian's configuration: listeners on 127.0.0.1 only with a
 // backlog of 1024 (the default, 5, refuses connections when many tests
-// connect at once); no s2s, HTTP, STUN or MQTT listener; no c2s_shaper
+// connect at once); one HTTPS listener, for XMPP over WebSocket only
+// (/xmpp-websocket); no s2s, STUN or MQTT listener; no c2s_shaper
 // (3000 B/s), max_user_sessions or mod_fail2ban; registration_timeout
 // infinity; plain password storage, for the SCRAM-SHA-256/512 mechanisms.
 // As in Debian's, DIGEST-MD5 (obsolete, RFC 6331) and X-OAUTH2 are off.
@@ -143,6 +145,15 @@ listen:
     tls: true
     backlog: 1024
     protocol_options: ["no_sslv3", "no_tlsv1", "no_tlsv1_1"]
+  -
+    port: {HTTPS}
+    ip: "127.0.0.1"
+    module: ejabberd_http
+    tls: true
+    backlog: 1024
+    protocol_options: ["no_sslv3", "no_tlsv1", "no_tlsv1_1"]
+    request_handlers:
+      /xmpp-websocket: ejabberd_http_ws
 acl:
   loopback:
     ip:
@@ -204,7 +215,9 @@ func prepareEjabberd(ctx context.Context, s *RealServer, p programs) (*exec.Cmd,
 	s.logs = []string{s.logFile}
 	_, c2s, _ := net.SplitHostPort(s.addr)
 	_, tls, _ := net.SplitHostPort(s.directAddr)
+	_, https, _ := net.SplitHostPort(s.wsAddr)
 	conf := strings.NewReplacer(
+		"{HTTPS}", https,
 		"{DOMAIN}", s.domain,
 		"{CERT}", s.caFile,
 		"{KEY}", s.keyFile,

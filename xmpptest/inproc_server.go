@@ -348,6 +348,11 @@ func (s *Server) Addr() string { return s.addr }
 // "xmpp-client".
 func (s *Server) DirectTLSAddr() string { return s.directAddr }
 
+// WebSocketURL returns "": the in-process Server does not speak XMPP
+// over WebSocket (yet); tests of the WebSocket transport run against the
+// real servers, or skip.
+func (s *Server) WebSocketURL() string { return "" }
+
 // Domain returns the domain the Server hosts.
 func (s *Server) Domain() string { return s.domain }
 

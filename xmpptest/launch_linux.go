@@ -72,11 +72,11 @@ func launch(fl *flavor, progs programs, o *RealServerOptions, cert *testCert) (_
 	if s.caFile, s.keyFile, err = cert.write(filepath.Join(dir, "certs"), testDomain); err != nil {
 		return nil, err
 	}
-	ports, err := freePorts(2)
+	ports, err := freePorts(3)
 	if err != nil {
 		return nil, err
 	}
-	s.addr, s.directAddr = ports[0].String(), ports[1].String()
+	s.addr, s.directAddr, s.wsAddr = ports[0].String(), ports[1].String(), ports[2].String()
 
 	wait := readyTimeout(loadPerCore())
 	ctx, cancel := context.WithTimeout(context.Background(), wait)

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/xmppkit/xmpp/stanza"
+	xstream "github.com/xmppkit/xmpp/stream"
 )
 
 // Namespaces of stream features the tests look at.
@@ -100,6 +101,7 @@ func TestStartStop(t *testing.T) {
 			checkFields(t, s, l.name, 4)
 			checkListeners(t, s)
 			checkFeatures(t, s)
+			checkWebSocket(t, s)
 			checkAccounts(t, s)
 			checkStop(t, s)
 		})
@@ -180,7 +182,7 @@ func checkFields(t *testing.T, s *RealServer, name string, accounts int) {
 	if s.Name() != name || s.Domain() != "localhost" {
 		t.Errorf("Name, Domain = %q, %q", s.Name(), s.Domain())
 	}
-	for _, addr := range []string{s.Addr(), s.DirectTLSAddr()} {
+	for _, addr := range []string{s.Addr(), s.DirectTLSAddr(), s.WebSocketAddr()} {
 		ap, err := netip.ParseAddrPort(addr)
 		if err != nil || ap.Addr() != netip.MustParseAddr("127.0.0.1") || ap.Port() == 0 {
 			t.Errorf("address %q: want 127.0.0.1:port (%v)", addr, err)
@@ -212,8 +214,36 @@ func checkFields(t *testing.T, s *RealServer, name string, accounts int) {
 	}
 }
 
-// checkListeners checks that the server process listens on its two
-// addresses and nowhere else.
+// checkWebSocket opens an XMPP stream over WebSocketURL, with the
+// certificate TLSConfig trusts, and checks that the server offers SASL
+// there (TLS from the first byte: no STARTTLS needed).
+func checkWebSocket(t *testing.T, s *RealServer) {
+	t.Helper()
+	if want := "wss://" + s.WebSocketAddr() + "/xmpp-websocket"; s.WebSocketURL() != want {
+		t.Errorf("WebSocketURL = %q, want %q", s.WebSocketURL(), want)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	ws, err := xstream.DialWebSocket(ctx, s.WebSocketURL(), &xstream.DialOptions{TLSConfig: s.TLSConfig()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	h, err := ws.Open(ctx, stanza.StreamHeader{To: s.Domain(), Version: "1.0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := ws.ReadElementContext(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.From != s.Domain() || f.Name.Local != "features" || f.Child("urn:ietf:params:xml:ns:xmpp-sasl", "mechanisms") == nil {
+		t.Errorf("over WebSocket: header %+v, features %s", h, f)
+	}
+}
+
+// checkListeners checks that the server process listens on its three
+// addresses (STARTTLS, direct TLS, HTTPS for WebSocket) and nowhere else.
 func checkListeners(t *testing.T, s *RealServer) {
 	t.Helper()
 	got, err := processListeners(s.PID())
@@ -225,7 +255,7 @@ func checkListeners(t *testing.T, s *RealServer) {
 		addrs = append(addrs, a.String())
 	}
 	slices.Sort(addrs)
-	want := []string{s.Addr(), s.DirectTLSAddr()}
+	want := []string{s.Addr(), s.DirectTLSAddr(), s.WebSocketAddr()}
 	slices.Sort(want)
 	if !slices.Equal(addrs, want) {
 		t.Errorf("%s listens on %v, want %v", s.Name(), addrs, want)
@@ -320,7 +350,7 @@ func checkGone(t *testing.T, s *RealServer, helpers []proc) {
 			t.Errorf("helper process %d of %s still running", p.pid, s.Name())
 		}
 	}
-	for _, addr := range []string{s.Addr(), s.DirectTLSAddr()} {
+	for _, addr := range []string{s.Addr(), s.DirectTLSAddr(), s.WebSocketAddr()} {
 		c, err := net.DialTimeout("tcp", addr, connTimeout)
 		if err == nil {
 			c.Close()

@@ -27,7 +27,8 @@ import (
 // (XEP-0045) is MUC, "conference.localhost", where any account may create
 // rooms; a new room is locked until its owner configures it, and (unless
 // RealServerOptions.NoArchive) every room keeps an archive (XEP-0313).
-// It does not federate and listens on nothing else.
+// It serves XMPP over WebSocket (RFC 7395) at WebSocketURL, on an HTTPS
+// listener; it does not federate and listens on nothing else.
 //
 // If prosody or prosodyctl is not installed, StartProsody skips the test,
 // or fails it when XMPP_INTEGRATION=1 is set. It fails the test if the
@@ -62,7 +63,8 @@ func findProsody() (programs, error) {
 // run_as_root is needed because CI runs as root: without it prosody quits
 // and prosodyctl switches to the prosody user, who cannot write the
 // directory. Every listener Prosody knows is configured explicitly, empty
-// except the two c2s ones, so that nothing else listens.
+// except the two c2s ones and the HTTPS one that serves XMPP over
+// WebSocket at /xmpp-websocket, so that nothing else listens.
 //
 // The MUC component keeps Prosody's defaults: anyone may create a room, and
 // a new room stays locked (status 201) until its owner submits the
@@ -87,7 +89,12 @@ s2s_ports = { }
 legacy_ssl_ports = { }
 component_ports = { }
 http_ports = { }
-https_ports = { }
+https_ports = { {HTTPS} }
+https_interfaces = { "127.0.0.1" }
+https_ssl = { certificate = "{CERT}", key = "{KEY}" }
+http_default_host = "{DOMAIN}"
+consider_websocket_secure = true
+cross_domain_websocket = true
 proxy65_ports = { }
 
 c2s_require_encryption = true
@@ -102,7 +109,7 @@ modules_enabled = {
 	"smacks"; "ping"; "carbons"; "blocklist";
 	"vcard4"; "vcard_legacy"; "private"; "pep"; "bookmarks";
 	"csi_simple"; "version"; "time"; "lastactivity";
-	"uptime"; "register";{MAM}
+	"uptime"; "register"; "websocket";{MAM}
 }
 modules_disabled = { "s2s"; "s2s_auth_certs" }
 
@@ -121,7 +128,9 @@ func prepareProsody(ctx context.Context, s *RealServer, p programs) (*exec.Cmd, 
 	s.logs = []string{s.logFile}
 	_, c2s, _ := net.SplitHostPort(s.addr)
 	_, tls, _ := net.SplitHostPort(s.directAddr)
+	_, https, _ := net.SplitHostPort(s.wsAddr)
 	conf := strings.NewReplacer(
+		"{HTTPS}", https,
 		"{DIR}", s.dir,
 		"{CERT}", s.caFile,
 		"{KEY}", s.keyFile,

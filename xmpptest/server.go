@@ -124,6 +124,7 @@ type RealServer struct {
 	domain     string
 	addr       string // STARTTLS listener
 	directAddr string // direct TLS listener
+	wsAddr     string // HTTPS listener with the WebSocket endpoint
 	rootCAs    *x509.CertPool
 	caFile     string
 	accounts   []Account
@@ -158,6 +159,20 @@ func (s *RealServer) Addr() string { return s.addr }
 // DirectTLSAddr returns the listener for TLS from the first byte
 // (XEP-0368), "127.0.0.1:port".
 func (s *RealServer) DirectTLSAddr() string { return s.directAddr }
+
+// WebSocketPath is the path of the XMPP over WebSocket endpoint on both
+// real servers.
+const WebSocketPath = "/xmpp-websocket"
+
+// WebSocketURL returns the URL of the XMPP over WebSocket endpoint (RFC
+// 7395, subprotocol xmpp) on the server's HTTPS listener,
+// "wss://127.0.0.1:port/xmpp-websocket". Its certificate is the one
+// TLSConfig trusts, for the name Domain.
+func (s *RealServer) WebSocketURL() string { return "wss://" + s.wsAddr + WebSocketPath }
+
+// WebSocketAddr returns the HTTPS listener that serves WebSocketURL,
+// "127.0.0.1:port", for a test that puts a Proxy in front of it.
+func (s *RealServer) WebSocketAddr() string { return s.wsAddr }
 
 // TLSConfig returns a new TLS client configuration that trusts the
 // server's certificate (and nothing else), verifies the name Domain and

@@ -19,6 +19,11 @@ type Target interface {
 	Addr() string
 	// DirectTLSAddr returns the direct TLS listener (XEP-0368).
 	DirectTLSAddr() string
+	// WebSocketURL returns the URL of the server's XMPP over WebSocket
+	// endpoint (RFC 7395), "wss://127.0.0.1:port/xmpp-websocket" on
+	// both real servers, verified with TLSConfig; "" where there is
+	// none, as on the in-process Server.
+	WebSocketURL() string
 	// TLSConfig returns a new TLS client configuration that trusts the
 	// server's certificate.
 	TLSConfig() *tls.Config
