@@ -284,15 +284,34 @@ func connect(ctx context.Context, addr jid.JID, o *Options, resume *stream.Resum
 		o.Logger.Info("following see-other-host", "host", se.SeeOtherHost)
 		sess, err = connectTo(ctx, addr, o, hostPort(se.SeeOtherHost), false, resume)
 	}
+	var de *dialError
+	if errors.As(err, &de) && o.DiscoverWebSocket {
+		// XEP-0156: host-meta only once the ways of RFC 6120 failed.
+		alt, lerr := stream.LookupHostMeta(ctx, addr.Domainpart(), o.HostMeta)
+		if lerr != nil || len(alt.WebSocket) == 0 {
+			return nil, errors.Join(err, lerr)
+		}
+		o.Logger.Info("connecting over WebSocket, as host-meta says", "url", alt.WebSocket[0])
+		ws := *o
+		ws.WebSocketURL = alt.WebSocket[0]
+		return connectWebSocket(ctx, addr, &ws, resume)
+	}
 	return sess, err
 }
+
+// dialError is the error of a TCP connection that could not be opened,
+// before any negotiation.
+type dialError struct{ err error }
+
+func (e *dialError) Error() string { return e.err.Error() }
+func (e *dialError) Unwrap() error { return e.err }
 
 func connectTo(ctx context.Context, addr jid.JID, o *Options, hostport string, direct bool, resume *stream.Resume) (*stream.Session, error) {
 	t, err := stream.Dial(ctx, addr.Domainpart(), &stream.DialOptions{
 		Addr: hostport, DirectTLS: direct, TLSConfig: o.TLSConfig, Dial: o.Dial, Limits: o.Limits, Trace: o.Trace,
 	})
 	if err != nil {
-		return nil, err
+		return nil, &dialError{err}
 	}
 	return negotiate(ctx, t, addr, o, resume)
 }

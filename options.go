@@ -45,6 +45,15 @@ type Options struct {
 	// URL is cleartext and follows the rules of a TCP stream without
 	// TLS: refused unless InsecureAllowCleartext, and never PLAIN.
 	WebSocketURL string
+	// DiscoverWebSocket makes the Client, when no TCP connection to the
+	// domain can be opened (SRV targets and the domain itself
+	// unreachable, or Addr), look for the domain's WebSocket endpoint in
+	// its Web Host Metadata (XEP-0156: fetched over HTTPS only, wss:
+	// endpoints only) and connect there, as WebSocketURL would.
+	DiscoverWebSocket bool
+	// HostMeta configures that lookup; nil fetches
+	// https://<domain>/.well-known/host-meta with a default HTTPS client.
+	HostMeta *stream.HostMetaOptions
 	// Dial opens the network connection (for WebSocket too); nil uses a
 	// net.Dialer.
 	Dial stream.DialFunc

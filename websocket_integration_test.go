@@ -3,6 +3,10 @@ package xmpp
 import (
 	"context"
 	"crypto/tls"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -11,6 +15,7 @@ import (
 	"github.com/xmppkit/xmpp/jid"
 	"github.com/xmppkit/xmpp/sasl"
 	"github.com/xmppkit/xmpp/stanza"
+	"github.com/xmppkit/xmpp/stream"
 	"github.com/xmppkit/xmpp/xmpptest"
 )
 
@@ -217,4 +222,37 @@ func (s *syncBuilder) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// TestIntegrationWebSocketDiscovery: with no TCP connection to be had,
+// DiscoverWebSocket finds the server's wss: endpoint in host-meta
+// (XEP-0156, served here over HTTPS on loopback) and logs in over it.
+func TestIntegrationWebSocketDiscovery(t *testing.T) {
+	forEachWebSocketServer(t, func(t *testing.T, rs *xmpptest.RealServer) {
+		hm := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path != "/.well-known/host-meta" {
+				http.NotFound(w, r)
+				return
+			}
+			fmt.Fprintf(w, `<XRD xmlns='http://docs.oasis-open.org/ns/xri/xrd-1.0'><Link rel='%s' href='%s'/></XRD>`, stream.RelWebSocket, rs.WebSocketURL())
+		}))
+		t.Cleanup(hm.Close)
+		closed, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		nowhere := closed.Addr().String()
+		closed.Close() // nothing listens there now: TCP fails
+		var trace syncBuilder
+		c := mustLogin(t, realServer(rs), 0, &Options{
+			Addr: nowhere, DiscoverWebSocket: true, Trace: &trace,
+			HostMeta: &stream.HostMetaOptions{Client: hm.Client(), BaseURL: hm.URL},
+		})
+		if err := c.Ping(context.Background(), jid.JID{}); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(trace.String(), stream.NSFraming) {
+			t.Errorf("not over WebSocket: %.300s", trace.String())
+		}
+	})
 }
