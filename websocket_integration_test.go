@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -29,15 +28,7 @@ func forEachWebSocketServer(t *testing.T, test func(t *testing.T, rs *xmpptest.R
 		t.Skip("integration test; run without -short")
 	}
 	checkGoroutines(t)
-	for _, s := range []struct {
-		name  string
-		start func(testing.TB, *xmpptest.RealServerOptions) *xmpptest.RealServer
-	}{{"prosody", xmpptest.StartProsody}, {"ejabberd", xmpptest.StartEjabberd}} {
-		t.Run(s.name, func(t *testing.T) {
-			t.Parallel()
-			test(t, s.start(t, nil))
-		})
-	}
+	xmpptest.ForEachRealServer(t, nil, test)
 }
 
 // wsLogin connects account i of rs over WebSocket to url (the server's
@@ -58,7 +49,7 @@ func wsLogin(t *testing.T, rs *xmpptest.RealServer, i int, url string, opts *Opt
 func TestIntegrationWebSocket(t *testing.T) {
 	forEachWebSocketServer(t, func(t *testing.T, rs *xmpptest.RealServer) {
 		start := time.Now()
-		var trace syncBuilder
+		var trace syncBuffer
 		msgs := make(chan *stanza.Message, 4)
 		alice := wsLogin(t, rs, 0, "", nil)
 		bob := wsLogin(t, rs, 1, "", &Options{Trace: &trace}, func(c *Client) {
@@ -205,25 +196,6 @@ func TestIntegrationWebSocketResume(t *testing.T) {
 	})
 }
 
-// syncBuilder is a strings.Builder safe for the Client's writers and
-// the test.
-type syncBuilder struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuilder) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuilder) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // TestIntegrationWebSocketDiscovery: with no TCP connection to be had,
 // DiscoverWebSocket finds the server's wss: endpoint in host-meta
 // (XEP-0156, served here over HTTPS on loopback) and logs in over it.
@@ -243,7 +215,7 @@ func TestIntegrationWebSocketDiscovery(t *testing.T) {
 		}
 		nowhere := closed.Addr().String()
 		closed.Close() // nothing listens there now: TCP fails
-		var trace syncBuilder
+		var trace syncBuffer
 		c := mustLogin(t, realServer(rs), 0, &Options{
 			Addr: nowhere, DiscoverWebSocket: true, Trace: &trace,
 			HostMeta: &stream.HostMetaOptions{Client: hm.Client(), BaseURL: hm.URL},

@@ -81,3 +81,25 @@ func ForEachServer(t *testing.T, opts *ServerOptions, test func(t *testing.T, ta
 		})
 	}
 }
+
+// ForEachRealServer runs test as parallel subtests "prosody" and
+// "ejabberd", each against a real server of its own started with opts
+// (nil for the defaults), for what the in-process Server does not offer.
+// Under -short it skips: it starts real servers. A server that is not
+// installed skips or fails its subtest as StartProsody and StartEjabberd
+// do.
+func ForEachRealServer(t *testing.T, opts *RealServerOptions, test func(t *testing.T, srv *RealServer)) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("starts real servers; run without -short")
+	}
+	for _, s := range []struct {
+		name  string
+		start func(testing.TB, *RealServerOptions) *RealServer
+	}{{"prosody", StartProsody}, {"ejabberd", StartEjabberd}} {
+		t.Run(s.name, func(t *testing.T) {
+			t.Parallel()
+			test(t, s.start(t, opts))
+		})
+	}
+}

@@ -439,13 +439,5 @@ func Servers(t *testing.T, accounts int, test func(t *testing.T, srv *xmpptest.R
 		t.Skip("interop: starts real servers and slixmpp; run without -short")
 	}
 	Require(t)
-	for _, s := range []struct {
-		name  string
-		start func(testing.TB, *xmpptest.RealServerOptions) *xmpptest.RealServer
-	}{{"prosody", xmpptest.StartProsody}, {"ejabberd", xmpptest.StartEjabberd}} {
-		t.Run(s.name, func(t *testing.T) {
-			t.Parallel()
-			test(t, s.start(t, &xmpptest.RealServerOptions{Accounts: accounts}))
-		})
-	}
+	xmpptest.ForEachRealServer(t, &xmpptest.RealServerOptions{Accounts: accounts}, test)
 }
