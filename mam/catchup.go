@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/xmppkit/xmpp"
@@ -128,7 +129,7 @@ type catchUp struct {
 	retrying   bool
 	pending    string
 	hasPending bool
-	retryDelay time.Duration
+	retryDelay atomic.Int64 // a time.Duration; tests shorten it
 	// anchored says that last (even "") is a known point of the archive:
 	// a stored id, the archive's end at Connect, or a message handled.
 	anchored bool
@@ -139,7 +140,8 @@ type catchUp struct {
 }
 
 func newCatchUp(m *Querier, store IDStore) *catchUp {
-	cu := &catchUp{m: m, store: store, seen: make(map[string]struct{}), retryDelay: catchUpRetryDelay}
+	cu := &catchUp{m: m, store: store, seen: make(map[string]struct{})}
+	cu.retryDelay.Store(int64(catchUpRetryDelay))
 	// Every message sent carries an origin-id, so that its recipient can
 	// tell a message sent again from a new one (see filter).
 	m.c.AddMessagePayload(func(*stanza.Element) *stanza.Element {
@@ -302,8 +304,8 @@ func (cu *catchUp) event(ctx context.Context, ev xmpp.Event) {
 	cu.mu.Lock()
 	cu.stats.Failed++
 	cu.mu.Unlock()
-	cu.m.log.Warn("mam: catch-up failed; trying again later", "after", after, "error", err, "in", cu.retryDelay)
-	cu.later(after, cu.retryDelay)
+	cu.m.log.Warn("mam: catch-up failed; trying again later", "after", after, "error", err, "in", time.Duration(cu.retryDelay.Load()))
+	cu.later(after, time.Duration(cu.retryDelay.Load()))
 }
 
 // later catches up from after, delay from now, on a goroutine of its
@@ -377,12 +379,12 @@ func (cu *catchUp) retry(delay time.Duration) {
 				cu.mu.Lock()
 				cu.stats.Failed++
 				cu.mu.Unlock()
-				cu.m.log.Warn("mam: catch-up failed; trying again later", "after", after, "error", err, "in", cu.retryDelay)
+				cu.m.log.Warn("mam: catch-up failed; trying again later", "after", after, "error", err, "in", time.Duration(cu.retryDelay.Load()))
 			}
 			cu.mu.Lock()
 			cu.pending, cu.hasPending = after, true // no later than any asked for meanwhile
 			cu.mu.Unlock()
-			delay = cu.retryDelay
+			delay = time.Duration(cu.retryDelay.Load())
 		}
 	}
 }
@@ -528,11 +530,16 @@ func (cu *catchUp) recover(ctx context.Context, own jid.JID, r Result) error {
 	if _, ok := delay.Get(msg); !ok && !r.Stamp.IsZero() {
 		msg.Payloads = append(msg.Payloads, delay.Delay{Stamp: r.Stamp, From: own}.Element())
 	}
-	if err := cu.m.c.DeliverRecovered(ctx, msg); err != nil {
-		return err
-	}
+	// Counted before it is handed over: a handler that reads the
+	// statistics sees its own message counted.
 	cu.mu.Lock()
 	cu.stats.Recovered++
 	cu.mu.Unlock()
+	if err := cu.m.c.DeliverRecovered(ctx, msg); err != nil {
+		cu.mu.Lock()
+		cu.stats.Recovered--
+		cu.mu.Unlock()
+		return err
+	}
 	return nil
 }

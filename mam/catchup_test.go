@@ -248,9 +248,9 @@ func TestCatchUpAfterResumption(t *testing.T) {
 			break
 		}
 	}
-	srv.mu.Lock()
-	clear(srv.lose)
-	srv.mu.Unlock()
+	// m4 and m5 stay lost: the in-process server counted them as sent
+	// and resends them after <resumed/>, and that copy must be lost too
+	// (it may reach the hook after EventResumed reached the test).
 	srv.send(t, bob, alice.JID(), 6, 2, false)
 	// The check after a resumption runs beside the resumed stream: what
 	// it recovers comes in the archive's order, before or after the new

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 
 	"github.com/xmppkit/xmpp"
 	"github.com/xmppkit/xmpp/jid"
@@ -42,7 +43,7 @@ type Querier struct {
 
 	// hookQuerying, if set, runs once a query's id is registered, just
 	// before the query is sent. Tests use it.
-	hookQuerying func(queryID string)
+	hookQuerying atomic.Pointer[func(queryID string)]
 
 	catchUp *catchUp // nil unless Options.CatchUp
 }
@@ -123,8 +124,8 @@ func (m *Querier) Fetch(ctx context.Context, archive jid.JID, q Query) (Page, er
 	queryID, qu := m.register(archive, q)
 	// Once Fetch returns, late results for this queryid are dropped.
 	defer m.forget(queryID)
-	if m.hookQuerying != nil {
-		m.hookQuerying(queryID)
+	if f := m.hookQuerying.Load(); f != nil {
+		(*f)(queryID)
 	}
 	res, err := m.c.Request(ctx, stanza.NewIQ(stanza.IQSet, archive, q.element(queryID)))
 	if err != nil {
