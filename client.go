@@ -273,10 +273,10 @@ func hostPort(h string) string {
 }
 
 // connect dials and negotiates a session, following one see-other-host
-// (TCP) or see-other-uri (WebSocket).
+// (TCP) or see-other-uri (WebSocket, BOSH).
 func connect(ctx context.Context, addr jid.JID, o *Options, resume *stream.Resume) (*stream.Session, error) {
-	if o.WebSocketURL != "" {
-		return connectWebSocket(ctx, addr, o, resume)
+	if isURL(o.Addr) {
+		return connectURL(ctx, addr, o, o.Addr, resume)
 	}
 	sess, err := connectTo(ctx, addr, o, o.Addr, o.DirectTLS, resume)
 	var se *stanza.StreamError
@@ -285,18 +285,22 @@ func connect(ctx context.Context, addr jid.JID, o *Options, resume *stream.Resum
 		sess, err = connectTo(ctx, addr, o, hostPort(se.SeeOtherHost), false, resume)
 	}
 	var de *dialError
-	if errors.As(err, &de) && o.DiscoverWebSocket {
+	if errors.As(err, &de) && o.DiscoverAlternatives {
 		// XEP-0156: host-meta only once the ways of RFC 6120 failed.
 		alt, lerr := stream.LookupHostMeta(ctx, addr.Domainpart(), o.HostMeta)
-		if lerr != nil || len(alt.WebSocket) == 0 {
+		if lerr != nil || len(alt.WebSocket)+len(alt.BOSH) == 0 {
 			return nil, errors.Join(err, lerr)
 		}
-		o.Logger.Info("connecting over WebSocket, as host-meta says", "url", alt.WebSocket[0])
-		ws := *o
-		ws.WebSocketURL = alt.WebSocket[0]
-		return connectWebSocket(ctx, addr, &ws, resume)
+		to := append(alt.WebSocket, alt.BOSH...)[0]
+		o.Logger.Info("connecting as host-meta says", "url", to)
+		return connectURL(ctx, addr, o, to, resume)
 	}
 	return sess, err
+}
+
+// isURL reports whether Options.Addr is a URL rather than a host:port.
+func isURL(addr string) bool {
+	return strings.Contains(addr, "://")
 }
 
 // dialError is the error of a TCP connection that could not be opened,
@@ -316,37 +320,60 @@ func connectTo(ctx context.Context, addr jid.JID, o *Options, hostport string, d
 	return negotiate(ctx, t, addr, o, resume)
 }
 
-// connectWebSocket is connect over Options.WebSocketURL. A see-other-uri
-// is followed once, unless it would leave wss: for ws:.
-func connectWebSocket(ctx context.Context, addr jid.JID, o *Options, resume *stream.Resume) (*stream.Session, error) {
-	sess, err := connectURL(ctx, addr, o, o.WebSocketURL, resume)
+// connectURL connects over WebSocket or BOSH, as the URL's scheme says.
+// A see-other-uri is followed once, unless it would leave TLS.
+func connectURL(ctx context.Context, addr jid.JID, o *Options, to string, resume *stream.Resume) (*stream.Session, error) {
+	sess, err := dialURL(ctx, addr, o, to, resume)
 	var so *stream.SeeOtherURIError
-	if errors.As(err, &so) && mayFollow(o.WebSocketURL, so.URI) {
+	if errors.As(err, &so) && mayFollow(to, so.URI) {
 		o.Logger.Info("following see-other-uri", "uri", so.URI)
-		sess, err = connectURL(ctx, addr, o, so.URI, resume)
+		sess, err = dialURL(ctx, addr, o, so.URI, resume)
 	}
 	return sess, err
 }
 
-func connectURL(ctx context.Context, addr jid.JID, o *Options, url string, resume *stream.Resume) (*stream.Session, error) {
-	t, err := stream.DialWebSocket(ctx, url, &stream.DialOptions{
-		TLSConfig: o.TLSConfig, Dial: o.Dial, Limits: o.Limits, Trace: o.Trace,
-	})
+func dialURL(ctx context.Context, addr jid.JID, o *Options, to string, resume *stream.Resume) (*stream.Session, error) {
+	do := &stream.DialOptions{TLSConfig: o.TLSConfig, Dial: o.Dial, Limits: o.Limits, Trace: o.Trace, BOSH: o.BOSH}
+	var t stream.Transport
+	var err error
+	u, err := url.Parse(to)
+	if err != nil {
+		return nil, fmt.Errorf("xmpp: Addr: %w", err)
+	}
+	switch u.Scheme {
+	case "ws", "wss":
+		t, err = stream.DialWebSocket(ctx, to, do)
+	case "http", "https":
+		t, err = stream.DialBOSH(ctx, to, addr.Domainpart(), do)
+	default:
+		return nil, fmt.Errorf("xmpp: Addr: URL scheme %q is none of ws, wss, http, https", u.Scheme)
+	}
 	if err != nil {
 		return nil, err
 	}
 	return negotiate(ctx, t, addr, o, resume)
 }
 
-// mayFollow reports whether a redirection from the WebSocket URL from to
-// to keeps the protection of from: wss: may go to wss: only.
+// mayFollow reports whether a redirection from the URL from to to keeps
+// the transport and the protection of from: wss: may go to wss: only,
+// https: to https: only.
 func mayFollow(from, to string) bool {
 	f, err1 := url.Parse(from)
 	t, err2 := url.Parse(to)
 	if err1 != nil || err2 != nil || t.Host == "" {
 		return false
 	}
-	return t.Scheme == "wss" || (t.Scheme == "ws" && f.Scheme == "ws")
+	switch f.Scheme {
+	case "ws":
+		return t.Scheme == "ws" || t.Scheme == "wss"
+	case "wss":
+		return t.Scheme == "wss"
+	case "http":
+		return t.Scheme == "http" || t.Scheme == "https"
+	case "https":
+		return t.Scheme == "https"
+	}
+	return false
 }
 
 // negotiate runs stream negotiation on t with the Options.

@@ -25,8 +25,24 @@ type Options struct {
 	// and if that is empty too the server chooses.
 	Resource string
 
-	// Addr is a host:port to connect to instead of looking up SRV
-	// records for the JID's domain.
+	// Addr is where to connect instead of looking up SRV records for the
+	// JID's domain: a host:port for TCP, or a URL that picks another
+	// transport:
+	//
+	//   - ws: or wss:, such as "wss://example.net/xmpp-websocket": XMPP
+	//     over WebSocket (RFC 7395). A server's see-other-uri is
+	//     followed once, never from wss: to ws:.
+	//   - http: or https:, such as "https://example.net/http-bind": BOSH
+	//     (XEP-0124, XEP-0206), whose connection manager holds requests
+	//     until it has something to send, and whose session survives a
+	//     lost HTTP response without losing a stanza.
+	//
+	// Over a URL, DirectTLS and SRV records are not used, reconnections
+	// (stream management resumption included) go to the same URL, and
+	// wss: and https: are verified with TLSConfig, whose ServerName
+	// defaults to the URL's host. ws: and http: are cleartext and follow
+	// the rules of a TCP stream without TLS: refused unless
+	// InsecureAllowCleartext, and never PLAIN.
 	Addr string
 	// DirectTLS starts the connection to Addr with TLS (XEP-0368)
 	// instead of STARTTLS.
@@ -34,23 +50,16 @@ type Options struct {
 	// TLSConfig for STARTTLS and direct TLS; ServerName defaults to the
 	// domain and the minimum version is TLS 1.2.
 	TLSConfig *tls.Config
-	// WebSocketURL, if set, makes the Client connect over WebSocket
-	// (RFC 7395) to this ws: or wss: URL, such as
-	// "wss://example.net/xmpp-websocket", instead of TCP: Addr,
-	// DirectTLS and SRV records are then not used, and reconnections
-	// (stream management resumption included) go to the same URL. A
-	// server's see-other-uri is followed once, never from wss: to ws:.
-	// A wss: URL is verified
-	// with TLSConfig, whose ServerName defaults to the URL's host. A ws:
-	// URL is cleartext and follows the rules of a TCP stream without
-	// TLS: refused unless InsecureAllowCleartext, and never PLAIN.
-	WebSocketURL string
-	// DiscoverWebSocket makes the Client, when no TCP connection to the
-	// domain can be opened (SRV targets and the domain itself
-	// unreachable, or Addr), look for the domain's WebSocket endpoint in
-	// its Web Host Metadata (XEP-0156: fetched over HTTPS only, wss:
-	// endpoints only) and connect there, as WebSocketURL would.
-	DiscoverWebSocket bool
+	// BOSH is what a BOSH session asks of its connection manager (wait,
+	// hold, retries of lost requests); nil asks for the defaults.
+	BOSH *stream.BOSHOptions
+	// DiscoverAlternatives makes the Client, when no TCP connection to
+	// the domain can be opened (SRV targets and the domain itself
+	// unreachable, or Addr), look for the domain's alternative
+	// connection methods in its Web Host Metadata (XEP-0156: fetched over
+	// HTTPS only; wss: and https: endpoints only) and connect to the
+	// first WebSocket endpoint, or else the first BOSH one, as Addr would.
+	DiscoverAlternatives bool
 	// HostMeta configures that lookup; nil fetches
 	// https://<domain>/.well-known/host-meta with a default HTTPS client.
 	HostMeta *stream.HostMetaOptions

@@ -42,7 +42,7 @@ func wsLogin(t *testing.T, rs *xmpptest.RealServer, i int, url string, opts *Opt
 	if url == "" {
 		url = rs.WebSocketURL()
 	}
-	o.WebSocketURL = url
+	o.Addr = url
 	return mustLogin(t, realServer(rs), i, &o, register...)
 }
 
@@ -197,7 +197,7 @@ func TestIntegrationWebSocketResume(t *testing.T) {
 }
 
 // TestIntegrationWebSocketDiscovery: with no TCP connection to be had,
-// DiscoverWebSocket finds the server's wss: endpoint in host-meta
+// DiscoverAlternatives finds the server's wss: endpoint in host-meta
 // (XEP-0156, served here over HTTPS on loopback) and logs in over it.
 func TestIntegrationWebSocketDiscovery(t *testing.T) {
 	forEachWebSocketServer(t, func(t *testing.T, rs *xmpptest.RealServer) {
@@ -217,7 +217,7 @@ func TestIntegrationWebSocketDiscovery(t *testing.T) {
 		closed.Close() // nothing listens there now: TCP fails
 		var trace syncBuffer
 		c := mustLogin(t, realServer(rs), 0, &Options{
-			Addr: nowhere, DiscoverWebSocket: true, Trace: &trace,
+			Addr: nowhere, DiscoverAlternatives: true, Trace: &trace,
 			HostMeta: &stream.HostMetaOptions{Client: hm.Client(), BaseURL: hm.URL},
 		})
 		if err := c.Ping(context.Background(), jid.JID{}); err != nil {

@@ -45,7 +45,7 @@ func TestDiscoverWebSocketNothingFound(t *testing.T) {
 	}
 	nowhere := closed.Addr().String()
 	closed.Close()
-	c := New(jid.MustParse("alice@localhost"), &Options{Password: "x", Addr: nowhere, DiscoverWebSocket: true,
+	c := New(jid.MustParse("alice@localhost"), &Options{Password: "x", Addr: nowhere, DiscoverAlternatives: true,
 		HostMeta: &stream.HostMetaOptions{Client: hm.Client(), BaseURL: hm.URL}})
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()

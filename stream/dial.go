@@ -43,6 +43,9 @@ type DialOptions struct {
 	Limits *stanza.Limits
 	// Trace receives every element in and out, SASL data redacted.
 	Trace io.Writer
+	// BOSH is what DialBOSH asks of the connection manager; nil asks
+	// for the defaults.
+	BOSH *BOSHOptions
 }
 
 // target is one place to connect to.

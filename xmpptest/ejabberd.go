@@ -154,6 +154,7 @@ listen:
     protocol_options: ["no_sslv3", "no_tlsv1", "no_tlsv1_1"]
     request_handlers:
       /xmpp-websocket: ejabberd_http_ws
+      /http-bind: mod_bosh
 acl:
   loopback:
     ip:
@@ -166,6 +167,7 @@ access_rules:
 modules:
   mod_adhoc: {}
   mod_blocking: {}
+  mod_bosh: {}
   mod_caps: {}
   mod_carboncopy: {}
   mod_client_state: {}

@@ -64,7 +64,8 @@ func findProsody() (programs, error) {
 // and prosodyctl switches to the prosody user, who cannot write the
 // directory. Every listener Prosody knows is configured explicitly, empty
 // except the two c2s ones and the HTTPS one that serves XMPP over
-// WebSocket at /xmpp-websocket, so that nothing else listens.
+// WebSocket at /xmpp-websocket and BOSH at /http-bind, so that nothing
+// else listens.
 //
 // The MUC component keeps Prosody's defaults: anyone may create a room, and
 // a new room stays locked (status 201) until its owner submits the
@@ -95,6 +96,7 @@ https_ssl = { certificate = "{CERT}", key = "{KEY}" }
 http_default_host = "{DOMAIN}"
 consider_websocket_secure = true
 cross_domain_websocket = true
+consider_bosh_secure = true
 proxy65_ports = { }
 
 c2s_require_encryption = true
@@ -109,7 +111,7 @@ modules_enabled = {
 	"smacks"; "ping"; "carbons"; "blocklist";
 	"vcard4"; "vcard_legacy"; "private"; "pep"; "bookmarks";
 	"csi_simple"; "version"; "time"; "lastactivity";
-	"uptime"; "register"; "websocket";{MAM}
+	"uptime"; "register"; "websocket"; "bosh";{MAM}
 }
 modules_disabled = { "s2s"; "s2s_auth_certs" }
 

@@ -170,6 +170,15 @@ const WebSocketPath = "/xmpp-websocket"
 // TLSConfig trusts, for the name Domain.
 func (s *RealServer) WebSocketURL() string { return "wss://" + s.wsAddr + WebSocketPath }
 
+// BOSHPath is the path of the BOSH endpoint (XEP-0124, XEP-0206) on both
+// real servers.
+const BOSHPath = "/http-bind"
+
+// BOSHURL returns the URL of the BOSH connection manager on the server's
+// HTTPS listener, "https://127.0.0.1:port/http-bind", verified as
+// WebSocketURL is.
+func (s *RealServer) BOSHURL() string { return "https://" + s.wsAddr + BOSHPath }
+
 // WebSocketAddr returns the HTTPS listener that serves WebSocketURL,
 // "127.0.0.1:port", for a test that puts a Proxy in front of it.
 func (s *RealServer) WebSocketAddr() string { return s.wsAddr }
