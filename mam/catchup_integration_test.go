@@ -367,7 +367,7 @@ func catchUpScenario(t *testing.T, tg xmpptest.Target, recipient, sender, drops 
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	started := time.Now()
-	proxy := xmpptest.StartProxy(t, tg.Addr())
+	proxy, through := xmpptest.ProxyAddr(t, tg.Addr())
 	rec := &catchUpRecord{}
 	handledCount, newSessions := newCounter(), newCounter()
 	fl, network := newFlow(), newLink()
@@ -376,7 +376,7 @@ func catchUpScenario(t *testing.T, tg xmpptest.Target, recipient, sender, drops 
 	alice := xmpp.New(a.JID(), &xmpp.Options{
 		Password:  a.Password,
 		Resource:  "laptop",
-		Addr:      proxy.Addr(),
+		Addr:      through,
 		Dial:      network.dial,
 		TLSConfig: tg.TLSConfig(),
 		// Reconnect at once; never resume (see TestCatchUpIntegration).

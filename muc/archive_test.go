@@ -26,8 +26,8 @@ func TestRejoinFromArchive(t *testing.T) {
 		if !br.Info().HasFeature(mam.NS) {
 			t.Skipf("%s: the room has no archive", tg.Name())
 		}
-		proxy := xmpptest.StartProxy(t, tg.Addr())
-		opts := &xmpp.Options{Addr: proxy.Addr(), ReconnectMin: 5 * time.Millisecond, ReconnectMax: 50 * time.Millisecond,
+		proxy, through := xmpptest.ProxyAddr(t, tg.Addr())
+		opts := &xmpp.Options{Addr: through, ReconnectMin: 5 * time.Millisecond, ReconnectMax: 50 * time.Millisecond,
 			ResumeTimeout: time.Nanosecond} // never resume
 		alice := connectWith(t, tg, 0, "alice", opts, func(c *xmpp.Client) *muc.Options {
 			return &muc.Options{Archive: mam.New(c, nil)}

@@ -490,8 +490,8 @@ func TestReconnection(t *testing.T) {
 				name = "resumed"
 			}
 			t.Run(name, func(t *testing.T) {
-				proxy := xmpptest.StartProxy(t, tg.Addr())
-				opts := &xmpp.Options{Addr: proxy.Addr(), ReconnectMin: 5 * time.Millisecond, ReconnectMax: 50 * time.Millisecond}
+				proxy, through := xmpptest.ProxyAddr(t, tg.Addr())
+				opts := &xmpp.Options{Addr: through, ReconnectMin: 5 * time.Millisecond, ReconnectMax: 50 * time.Millisecond}
 				if !resume {
 					opts.ResumeTimeout = time.Nanosecond // never resume
 				}

@@ -2,6 +2,7 @@ package xmpptest
 
 import (
 	"crypto/tls"
+	"net/url"
 	"testing"
 
 	"github.com/xmppkit/xmpp/jid"
@@ -15,7 +16,9 @@ type Target interface {
 	Name() string
 	// Domain returns the XMPP domain the server hosts.
 	Domain() string
-	// Addr returns the STARTTLS listener, "127.0.0.1:port".
+	// Addr returns where a client connects, for xmpp.Options.Addr: the
+	// STARTTLS listener, "127.0.0.1:port", or for a Target returned by
+	// Over, the URL of its WebSocket or BOSH endpoint.
 	Addr() string
 	// DirectTLSAddr returns the direct TLS listener (XEP-0368).
 	DirectTLSAddr() string
@@ -24,6 +27,11 @@ type Target interface {
 	// both real servers, verified with TLSConfig; "" where there is
 	// none, as on the in-process Server.
 	WebSocketURL() string
+	// BOSHURL returns the URL of the server's BOSH connection manager
+	// (XEP-0124, XEP-0206), "https://127.0.0.1:port/http-bind" on both
+	// real servers, verified with TLSConfig; "" where there is none, as
+	// on the in-process Server.
+	BOSHURL() string
 	// TLSConfig returns a new TLS client configuration that trusts the
 	// server's certificate.
 	TLSConfig() *tls.Config
@@ -50,27 +58,108 @@ var (
 	_ Target = (*RealServer)(nil)
 )
 
-// ForEachServer runs test as parallel subtests named "prosody",
-// "ejabberd" and "xmpptest": against a real Prosody and a real ejabberd
-// (started with nil RealServerOptions) and an in-process Server started
-// with opts (a test of Multi-User Chat gives ServerOptions.MUC, so that
-// all three have a MUC service at Target.MUC). Under -short only the in-process Server runs. A real server
-// that is not installed skips its subtest, saying how to install it, or
-// fails it when XMPP_INTEGRATION=1, as StartProsody and StartEjabberd do.
-// A test body that needs something one of them does not offer skips its
+// Transport is a way a client reaches a server, for Over and
+// ForEachServerOver; the values combine as a set.
+type Transport int
+
+// The transports of XMPP.
+const (
+	// TCP: the RFC 6120 stream with STARTTLS.
+	TCP Transport = 1 << iota
+	// WebSocket: RFC 7395, over the server's wss: endpoint.
+	WebSocket
+	// BOSH: XEP-0124 and XEP-0206, over the server's https: endpoint.
+	BOSH
+)
+
+// String names the transport: "tcp", "websocket" or "bosh".
+func (tr Transport) String() string {
+	switch tr {
+	case TCP:
+		return "tcp"
+	case WebSocket:
+		return "websocket"
+	case BOSH:
+		return "bosh"
+	}
+	return "transports"
+}
+
+// Over returns tg as reached over tr: a Target like tg but whose Addr is
+// the endpoint of tr (WebSocketURL or BOSHURL), so that a test that
+// connects to Addr runs unchanged over tr. It returns nil if tg has no
+// such endpoint, and tg itself for TCP.
+func Over(tg Target, tr Transport) Target {
+	var addr string
+	switch tr {
+	case TCP:
+		return tg
+	case WebSocket:
+		addr = tg.WebSocketURL()
+	case BOSH:
+		addr = tg.BOSHURL()
+	}
+	if addr == "" {
+		return nil
+	}
+	return &overTarget{Target: tg, addr: addr}
+}
+
+// overTarget is a Target reached over another transport than TCP.
+type overTarget struct {
+	Target
+	addr string
+}
+
+func (o *overTarget) Addr() string { return o.addr }
+
+// BOSHURL returns "": the in-process Server has no BOSH endpoint.
+func (s *Server) BOSHURL() string { return "" }
+
+// ForEachServer runs test as parallel subtests: "prosody" and
+// "ejabberd" against a real Prosody and a real ejabberd (started with
+// nil RealServerOptions), "prosody-websocket" and "ejabberd-websocket"
+// against real servers of their own reached over WebSocket (Over), and
+// "xmpptest" against an in-process Server started with opts (a test of
+// Multi-User Chat gives ServerOptions.MUC, so that all of them have a MUC
+// service at Target.MUC). It is ForEachServerOver with TCP and
+// WebSocket.
+//
+// Under -short only the in-process Server runs. A real server that is
+// not installed skips its subtest, saying how to install it, or fails it
+// when XMPP_INTEGRATION=1, as StartProsody and StartEjabberd do. A test
+// body that needs something one of them does not offer skips its
 // subtest (t.Skip), saying what is missing. Each server is stopped when
 // its subtest ends.
 func ForEachServer(t *testing.T, opts *ServerOptions, test func(t *testing.T, target Target)) {
 	t.Helper()
-	starts := []struct {
+	ForEachServerOver(t, opts, TCP|WebSocket, test)
+}
+
+// ForEachServerOver is ForEachServer over the transports trs: each real
+// server once per transport (subtests "prosody", "prosody-websocket",
+// "prosody-bosh", and so for ejabberd), the in-process Server over TCP.
+func ForEachServerOver(t *testing.T, opts *ServerOptions, trs Transport, test func(t *testing.T, target Target)) {
+	t.Helper()
+	type start struct {
 		name  string
 		real  bool
 		start func(testing.TB) Target
-	}{
-		{"prosody", true, func(tb testing.TB) Target { return StartProsody(tb, nil) }},
-		{"ejabberd", true, func(tb testing.TB) Target { return StartEjabberd(tb, nil) }},
-		{"xmpptest", false, func(tb testing.TB) Target { return StartServer(tb, opts) }},
 	}
+	var starts []start
+	for _, tr := range []Transport{TCP, WebSocket, BOSH} {
+		if trs&tr == 0 {
+			continue
+		}
+		suffix := ""
+		if tr != TCP {
+			suffix = "-" + tr.String()
+		}
+		starts = append(starts,
+			start{"prosody" + suffix, true, func(tb testing.TB) Target { return Over(StartProsody(tb, nil), tr) }},
+			start{"ejabberd" + suffix, true, func(tb testing.TB) Target { return Over(StartEjabberd(tb, nil), tr) }})
+	}
+	starts = append(starts, start{"xmpptest", false, func(tb testing.TB) Target { return StartServer(tb, opts) }})
 	for _, s := range starts {
 		t.Run(s.name, func(t *testing.T) {
 			if s.real && testing.Short() {
@@ -80,6 +169,22 @@ func ForEachServer(t *testing.T, opts *ServerOptions, test func(t *testing.T, ta
 			test(t, s.start(t))
 		})
 	}
+}
+
+// ProxyAddr starts a Proxy (StartProxy) in front of addr, a Target's
+// Addr: a host:port, or a ws:, wss:, http: or https: URL. It returns the
+// Proxy and the address to connect to through it: the Proxy's host:port,
+// or the URL with the Proxy's host:port in place of the server's.
+func ProxyAddr(tb testing.TB, addr string) (*Proxy, string) {
+	tb.Helper()
+	u, err := url.Parse(addr)
+	if err != nil || u.Host == "" || u.Scheme == "" {
+		p := StartProxy(tb, addr)
+		return p, p.Addr()
+	}
+	p := StartProxy(tb, u.Host)
+	u.Host = p.Addr()
+	return p, u.String()
 }
 
 // ForEachRealServer runs test as parallel subtests "prosody" and

@@ -7,9 +7,15 @@
 //
 //	go run ./examples/echobot -jid bot@example.org -password secret
 //
-// XMPP_JID and XMPP_PASSWORD may stand in for the flags. The bot keeps its
-// session across network faults through stream management where the
-// server offers it, and logs what happens to standard error.
+// XMPP_JID and XMPP_PASSWORD may stand in for the flags. -ws URL or
+// -bosh URL makes the bot connect over WebSocket (RFC 7395) or BOSH
+// (XEP-0206) instead of TCP:
+//
+//	go run ./examples/echobot -jid bot@example.org -ws wss://example.org/xmpp-websocket
+//
+// The bot keeps its session across network faults through stream
+// management where the server offers it (and over BOSH, through the
+// BOSH session's own retries), and logs what happens to standard error.
 package main
 
 import (
@@ -33,7 +39,13 @@ import (
 func main() {
 	account := flag.String("jid", os.Getenv("XMPP_JID"), "the bot's address")
 	password := flag.String("password", os.Getenv("XMPP_PASSWORD"), "the bot's password")
+	ws := flag.String("ws", "", "connect over WebSocket to this ws: or wss: URL instead of TCP")
+	bosh := flag.String("bosh", "", "connect over BOSH to this http: or https: URL instead of TCP")
 	flag.Parse()
+	if *ws != "" && *bosh != "" {
+		fmt.Fprintln(os.Stderr, "echobot: -ws and -bosh exclude each other")
+		os.Exit(2)
+	}
 	addr, err := jid.Parse(*account)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "echobot: -jid:", err)
@@ -42,7 +54,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	if err := run(ctx, addr, &xmpp.Options{Password: *password, Logger: logger}); err != nil {
+	if err := run(ctx, addr, &xmpp.Options{Password: *password, Addr: *ws + *bosh, Logger: logger}); err != nil {
 		fmt.Fprintln(os.Stderr, "echobot:", err)
 		os.Exit(1)
 	}
@@ -51,11 +63,15 @@ func main() {
 // run connects as addr and serves until ctx ends (nil) or the connection
 // ends for good (its error).
 func run(ctx context.Context, addr jid.JID, opts *xmpp.Options) error {
-	// Everything the bot handles is registered before it connects, so
-	// that nothing the server sends at once (offline messages,
-	// subscription requests) is missed.
+	c, contacts := newBot(addr, opts)
+	return serve(ctx, c, contacts)
+}
+
+// newBot returns the bot's Client, not yet connected, with everything
+// it handles registered: so nothing the server sends at once (offline
+// messages, subscription requests) is missed.
+func newBot(addr jid.JID, opts *xmpp.Options) (*xmpp.Client, *roster.Roster) {
 	c := xmpp.New(addr, opts)
-	defer c.Close()
 
 	// The roster says who the bot's contacts are; it follows pushes and
 	// reloads itself after a reconnection that lost the session.
@@ -80,15 +96,30 @@ func run(ctx context.Context, addr jid.JID, opts *xmpp.Options) error {
 		}
 		_ = c.Send(ctx, stanza.NewMessage(stanza.MessageChat, m.From, m.Body()))
 	})
+	return c, contacts
+}
 
+// stopped is err, unless ctx ended: a signal during start-up is a stop,
+// not a failure.
+func stopped(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return nil
+	}
+	return err
+}
+
+// serve connects c and serves until ctx ends (nil) or the connection
+// ends for good (its error).
+func serve(ctx context.Context, c *xmpp.Client, contacts *roster.Roster) error {
+	defer c.Close()
 	if err := c.Connect(ctx); err != nil {
 		return err
 	}
 	if err := contacts.Load(ctx); err != nil {
-		return err
+		return stopped(ctx, err)
 	}
 	if err := c.Send(ctx, stanza.NewPresence(stanza.PresenceAvailable, jid.JID{})); err != nil {
-		return err
+		return stopped(ctx, err)
 	}
 	select {
 	case <-ctx.Done():

@@ -115,3 +115,62 @@ func TestEchoBot(t *testing.T) {
 		t.Fatal("bot did not stop")
 	}
 }
+
+// TestEchoBotOverTransports runs the bot over WebSocket and BOSH (the
+// -ws and -bosh flags) on the real servers: a message to it is echoed.
+func TestEchoBotOverTransports(t *testing.T) {
+	xmpptest.ForEachRealServer(t, nil, func(t *testing.T, srv *xmpptest.RealServer) {
+		for i, tc := range []struct{ name, addr string }{{"ws", srv.WebSocketURL()}, {"bosh", srv.BOSHURL()}} {
+			t.Run(tc.name, func(t *testing.T) {
+				bot, user := srv.Account(2*i), srv.Account(2*i+1)
+				ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+				defer cancel()
+				c, err := xmpp.Dial(ctx, user.JID(), &xmpp.Options{Password: user.Password, Addr: srv.Addr(), TLSConfig: srv.TLSConfig()})
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer c.Close()
+				echoes := make(chan string, 4)
+				c.HandleMessage(xmpp.Route{}, func(ctx context.Context, m *stanza.Message) {
+					if m.Body() != "" {
+						echoes <- m.Body()
+					}
+				})
+				b, contacts := newBot(bot.JID(), &xmpp.Options{Password: bot.Password, Addr: tc.addr, TLSConfig: srv.TLSConfig()})
+				connected := make(chan struct{}, 1)
+				b.HandleEvent(func(_ context.Context, ev xmpp.Event) {
+					if ev.Kind == xmpp.EventConnected {
+						connected <- struct{}{}
+					}
+				})
+				botCtx, stopBot := context.WithCancel(ctx)
+				botDone := make(chan error, 1)
+				go func() { botDone <- serve(botCtx, b, contacts) }()
+				select {
+				case <-connected:
+				case err := <-botDone:
+					t.Fatalf("bot ended: %v", err)
+				case <-ctx.Done():
+					t.Fatal("the bot did not connect")
+				}
+				// To the bot's full address: delivered whether or not its
+				// presence went out yet.
+				if err := c.Send(ctx, stanza.NewMessage(stanza.MessageChat, b.JID(), "over "+tc.name)); err != nil {
+					t.Fatal(err)
+				}
+				select {
+				case got := <-echoes:
+					if got != "over "+tc.name {
+						t.Errorf("echo %q", got)
+					}
+				case <-ctx.Done():
+					t.Fatal("no echo")
+				}
+				stopBot()
+				if err := <-botDone; err != nil {
+					t.Errorf("bot ended with %v", err)
+				}
+			})
+		}
+	})
+}

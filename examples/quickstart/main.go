@@ -11,14 +11,22 @@
 // real server instead, sends presence, pings the server and disconnects:
 //
 //	go run ./examples/quickstart -jid you@example.org -password secret
+//
+// -ws URL or -bosh URL makes it connect over WebSocket (RFC 7395) or
+// BOSH (XEP-0206) instead of TCP:
+//
+//	go run ./examples/quickstart -jid you@example.org -ws wss://example.org/xmpp-websocket
+//	go run ./examples/quickstart -jid you@example.org -bosh https://example.org/http-bind
 package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/xmppkit/xmpp"
@@ -30,14 +38,20 @@ import (
 func main() {
 	account := flag.String("jid", os.Getenv("XMPP_JID"), "account to log in to a real server (default: run an in-process demo server)")
 	password := flag.String("password", os.Getenv("XMPP_PASSWORD"), "password of -jid")
+	ws := flag.String("ws", "", "with -jid: connect over WebSocket to this ws: or wss: URL instead of TCP")
+	bosh := flag.String("bosh", "", "with -jid: connect over BOSH to this http: or https: URL instead of TCP")
 	flag.Parse()
+	addr, err := transportAddr(*ws, *bosh)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "quickstart:", err)
+		os.Exit(2)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	var err error
 	if *account == "" {
 		err = demo(ctx, os.Stdout)
 	} else {
-		err = real(ctx, os.Stdout, *account, *password)
+		err = real(ctx, os.Stdout, *account, &xmpp.Options{Password: *password, Addr: addr})
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "quickstart:", err)
@@ -118,18 +132,32 @@ func demo(ctx context.Context, w io.Writer) error {
 	return nil
 }
 
-// real logs in to a real server, says hello and leaves.
-func real(ctx context.Context, w io.Writer, account, password string) error {
+// transportAddr turns the -ws and -bosh flags into Options.Addr: the
+// URL of one of them, or "" for TCP with SRV records.
+func transportAddr(ws, bosh string) (string, error) {
+	switch {
+	case ws != "" && bosh != "":
+		return "", errors.New("-ws and -bosh exclude each other")
+	case ws != "" && !strings.HasPrefix(ws, "ws://") && !strings.HasPrefix(ws, "wss://"):
+		return "", fmt.Errorf("-ws %q: not a ws: or wss: URL", ws)
+	case bosh != "" && !strings.HasPrefix(bosh, "http://") && !strings.HasPrefix(bosh, "https://"):
+		return "", fmt.Errorf("-bosh %q: not an http: or https: URL", bosh)
+	}
+	return ws + bosh, nil
+}
+
+// real logs in to a real server with opts, says hello and leaves.
+func real(ctx context.Context, w io.Writer, account string, opts *xmpp.Options) error {
 	addr, err := jid.Parse(account)
 	if err != nil {
 		return err
 	}
-	c, err := xmpp.Dial(ctx, addr, &xmpp.Options{Password: password})
+	c, err := xmpp.Dial(ctx, addr, opts)
 	if err != nil {
 		return err
 	}
 	defer c.Close()
-	fmt.Fprintf(w, "connected as %s\n", c.JID())
+	fmt.Fprintf(w, "connected as %s over %s\n", c.JID(), transportName(opts.Addr))
 	if err := c.Send(ctx, stanza.NewPresence(stanza.PresenceAvailable, jid.JID{})); err != nil {
 		return err
 	}
@@ -140,4 +168,15 @@ func real(ctx context.Context, w io.Writer, account, password string) error {
 	}
 	fmt.Fprintf(w, "the server answered a ping in %v\n", time.Since(start).Round(time.Microsecond))
 	return nil
+}
+
+// transportName names the transport Options.Addr picks.
+func transportName(addr string) string {
+	switch {
+	case strings.HasPrefix(addr, "ws"):
+		return "WebSocket"
+	case strings.HasPrefix(addr, "http"):
+		return "BOSH"
+	}
+	return "TCP"
 }

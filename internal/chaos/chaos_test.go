@@ -182,13 +182,14 @@ func run(t *testing.T, srv xmpptest.Target, perSide int, slow time.Duration) {
 	for i, p := range peers {
 		p.arrivedCh = make(chan struct{}, 1)
 		p.up = make(chan struct{}, 1)
-		p.proxy = xmpptest.StartProxy(t, srv.Addr())
+		var through string
+		p.proxy, through = xmpptest.ProxyAddr(t, srv.Addr())
 		from := peers[1-i].name
 		a := srv.Account(i)
 		c := xmpp.New(a.JID(), &xmpp.Options{
 			Password:     a.Password,
 			TLSConfig:    srv.TLSConfig(),
-			Addr:         p.proxy.Addr(),
+			Addr:         through,
 			Resource:     "chaos",
 			ReconnectMin: 5 * time.Millisecond,
 			ReconnectMax: 200 * time.Millisecond,
