@@ -21,8 +21,8 @@ type Target interface {
 	DirectTLSAddr() string
 	// WebSocketURL returns the URL of the server's XMPP over WebSocket
 	// endpoint (RFC 7395), "wss://127.0.0.1:port/xmpp-websocket" on
-	// both real servers, verified with TLSConfig; "" where there is
-	// none, as on the in-process Server.
+	// each of them, the in-process Server included, verified with
+	// TLSConfig.
 	WebSocketURL() string
 	// TLSConfig returns a new TLS client configuration that trusts the
 	// server's certificate.
