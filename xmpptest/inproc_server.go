@@ -154,8 +154,6 @@ type Server struct {
 	scram         *scram.Server
 	addr          string // STARTTLS listener
 	directAddr    string // direct TLS listener
-	wsURL         string // XMPP over WebSocket endpoint
-	https         *http.Server
 
 	wg        sync.WaitGroup // every goroutine of the server
 	closeOnce sync.Once
@@ -167,6 +165,8 @@ type Server struct {
 	changed   chan struct{}         // closed and replaced when bindings change
 	resumable map[string]*session   // stream-managed sessions by resumption id
 	nextID    uint64
+	https     *http.Server // serves wsURL; nil until WebSocketURL starts it
+	wsURL     string
 
 	hmu        sync.RWMutex
 	hooks      []*hook
@@ -217,11 +217,7 @@ func NewServer(cfg *ServerOptions) (*Server, error) {
 		s.wg.Add(1)
 		go s.acceptLoop(ln, sec)
 	}
-	if err := s.listenWebSocket(); err != nil {
-		s.Close()
-		return nil, err
-	}
-	s.log.Info("xmpptest server started", "domain", s.domain, "addr", s.addr, "direct tls", s.directAddr, "websocket", s.wsURL)
+	s.log.Info("xmpptest server started", "domain", s.domain, "addr", s.addr, "direct tls", s.directAddr)
 	return s, nil
 }
 
@@ -358,9 +354,12 @@ func (s *Server) DirectTLSAddr() string { return s.directAddr }
 
 // WebSocketURL returns the URL of the Server's XMPP over WebSocket
 // endpoint (RFC 7395), "wss://127.0.0.1:port/xmpp-websocket", to give as
-// a client's WebSocketURL option with TLSConfig. Its HTTPS listener has
-// the certificate TLSConfig trusts (valid for Domain and for 127.0.0.1)
-// and accepts only WebSocket connections with the xmpp subprotocol.
+// a client's WebSocketURL option with TLSConfig. Its HTTPS listener, which
+// the first call starts (a Server that is never asked costs nothing
+// more), has the certificate TLSConfig trusts (valid for Domain and for
+// 127.0.0.1) and accepts only WebSocket connections with the xmpp
+// subprotocol. It returns "" if the listener cannot be opened (the
+// Logger says why) or the Server was closed before it was started.
 //
 // A session over WebSocket is the same as one over TCP, negotiated and
 // served by the same code: hooks see the same elements, Inject, Flush and
@@ -376,7 +375,16 @@ func (s *Server) DirectTLSAddr() string { return s.directAddr }
 // InjectRaw must parse as whole elements: the Server frames what it
 // writes one element per message, and a session whose output cannot be
 // framed loses its WebSocket connection.
-func (s *Server) WebSocketURL() string { return s.wsURL }
+func (s *Server) WebSocketURL() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.https == nil && !s.closed {
+		if err := s.listenWebSocketLocked(); err != nil {
+			s.log.Warn("cannot serve XMPP over WebSocket", "error", err)
+		}
+	}
+	return s.wsURL
+}
 
 // Domain returns the domain the Server hosts.
 func (s *Server) Domain() string { return s.domain }
@@ -477,12 +485,13 @@ func (s *Server) Close() error {
 			}
 		}
 		s.notifyLocked()
+		https := s.https
 		s.mu.Unlock()
 		for _, ln := range s.lns {
 			ln.Close()
 		}
-		if s.https != nil {
-			s.https.Close() // the WebSocket connections end with their sessions
+		if https != nil {
+			https.Close() // the WebSocket connections end with their sessions
 		}
 		for _, ss := range conns {
 			ss.end(endClosed, streamError(stanza.StreamSystemShutdown, "the test server is closing"))

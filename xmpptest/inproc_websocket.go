@@ -40,8 +40,9 @@ const httpsHeaderTimeout = 10 * time.Second
 // handshake that the client leaves unanswered.
 type tcpConnKey struct{}
 
-// listenWebSocket starts the HTTPS listener of WebSocketURL.
-func (s *Server) listenWebSocket() error {
+// listenWebSocketLocked starts the HTTPS listener of WebSocketURL. s.mu
+// is held, and the Server is not closed.
+func (s *Server) listenWebSocketLocked() error {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return fmt.Errorf("xmpptest: listen: %w", err)
@@ -64,14 +65,15 @@ func (s *Server) listenWebSocket() error {
 	}
 	s.wsURL = "wss://" + ln.Addr().String() + WebSocketPath
 	s.wg.Add(1)
-	go s.serveHTTPS(tls.NewListener(ln, conf))
+	go s.serveHTTPS(s.https, tls.NewListener(ln, conf))
+	s.log.Info("serving XMPP over WebSocket", "url", s.wsURL)
 	return nil
 }
 
-// serveHTTPS serves HTTPS on ln until Close.
-func (s *Server) serveHTTPS(ln net.Listener) {
+// serveHTTPS serves HTTPS on ln with hs until Close.
+func (s *Server) serveHTTPS(hs *http.Server, ln net.Listener) {
 	defer s.wg.Done()
-	if err := s.https.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+	if err := hs.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 		s.log.Warn("https listener failed", "error", err)
 	}
 }
