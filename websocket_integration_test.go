@@ -19,7 +19,8 @@ import (
 )
 
 // The Client over WebSocket (RFC 7395, wss:) against the real servers.
-// The in-process xmpptest.Server has no WebSocket endpoint.
+// The in-process xmpptest.Server's endpoint has its own tests in
+// xmpptest (TestServerWebSocket*).
 
 // forEachWebSocketServer runs test against Prosody and ejabberd, in
 // parallel.

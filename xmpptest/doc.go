@@ -6,8 +6,9 @@
 //
 // StartServer (or NewServer) starts a Server: an XMPP server inside the
 // test process, ready in a fraction of a millisecond, for unit tests of code that
-// talks XMPP. Clients reach it through a loopback socket (Addr) or, with
-// no socket at all, through net.Pipe (DialPipe, to give as the client's
+// talks XMPP. Clients reach it through a loopback socket (Addr, or
+// DirectTLSAddr), over WebSocket (WebSocketURL, RFC 7395) or, with no
+// socket at all, through net.Pipe (DialPipe, to give as the client's
 // Dial option):
 //
 //	func TestHello(t *testing.T) {
@@ -23,7 +24,9 @@
 //	}
 //
 // It negotiates as a real server does (STARTTLS required, or direct TLS,
-// with a generated certificate that Server.TLSConfig trusts; SCRAM-SHA-256
+// or XMPP over WebSocket at wss://127.0.0.1:port/xmpp-websocket, where the
+// stream offers no STARTTLS; with a generated certificate that
+// Server.TLSConfig trusts; SCRAM-SHA-256
 // and PLAIN; resource binding, a second session with the same address
 // replacing the first with a conflict stream error; stream management with
 // resumption when configured), routes messages, presence and IQs

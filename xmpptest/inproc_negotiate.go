@@ -17,16 +17,18 @@ func (s *Server) header(to string) *stanza.StreamHeader {
 }
 
 // negotiate runs RFC 6120 stream negotiation for the client: TLS
-// (STARTTLS, required, or direct TLS), SASL, then resource binding or
-// stream resumption. It returns once the session is bound, or the error
-// that ends it: a *stanza.StreamError to send, a *stanza.SyntaxError,
-// io.EOF or a connection error.
+// (STARTTLS, required, or direct TLS; none on a connection its transport
+// secures), SASL, then resource binding or stream resumption. It returns
+// once the session is bound, or the error that ends it: a
+// *stanza.StreamError to send, a *stanza.SyntaxError, io.EOF or a
+// connection error.
 func (ss *session) negotiate() error {
-	if ss.direct {
+	switch ss.sec {
+	case secDirectTLS:
 		if err := ss.handshake(); err != nil {
 			return err
 		}
-	} else {
+	case secSTARTTLS:
 		if err := ss.open(); err != nil {
 			return err
 		}

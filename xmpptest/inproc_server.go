@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"slices"
 	"strings"
 	"sync"
@@ -86,7 +87,8 @@ var ErrServerClosed = errors.New("xmpptest: server closed")
 // domain, talks to no other server, and trusts its own configuration.
 //
 // It negotiates like a real server: STARTTLS required (or TLS from the
-// first byte on DirectTLSAddr), with a generated certificate that
+// first byte on DirectTLSAddr, or XMPP over WebSocket at WebSocketURL,
+// secured by its wss: connection), with a generated certificate that
 // TLSConfig trusts; SASL SCRAM-SHA-256 and PLAIN; resource binding, where
 // a second session with the same full address replaces the first (which
 // ends with a conflict stream error); stream management with resumption
@@ -163,6 +165,8 @@ type Server struct {
 	changed   chan struct{}         // closed and replaced when bindings change
 	resumable map[string]*session   // stream-managed sessions by resumption id
 	nextID    uint64
+	https     *http.Server // serves wsURL; nil until WebSocketURL starts it
+	wsURL     string
 
 	hmu        sync.RWMutex
 	hooks      []*hook
@@ -196,7 +200,7 @@ func NewServer(cfg *ServerOptions) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, direct := range []bool{false, true} {
+	for _, sec := range []security{secSTARTTLS, secDirectTLS} {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			s.Close()
@@ -205,13 +209,13 @@ func NewServer(cfg *ServerOptions) (*Server, error) {
 		s.mu.Lock()
 		s.lns = append(s.lns, ln)
 		s.mu.Unlock()
-		if direct {
+		if sec == secDirectTLS {
 			s.directAddr = ln.Addr().String()
 		} else {
 			s.addr = ln.Addr().String()
 		}
 		s.wg.Add(1)
-		go s.acceptLoop(ln, direct)
+		go s.acceptLoop(ln, sec)
 	}
 	s.log.Info("xmpptest server started", "domain", s.domain, "addr", s.addr, "direct tls", s.directAddr)
 	return s, nil
@@ -336,10 +340,10 @@ func (s *Server) scramCredentials(user string) (scram.StoredCredentials, error) 
 	return sc, nil
 }
 
-// Addr returns the address of the client listener, "127.0.0.1:port". It
 // Name returns "xmpptest", the name of the in-process Server as a Target.
 func (s *Server) Name() string { return "xmpptest" }
 
+// Addr returns the address of the client listener, "127.0.0.1:port". It
 // offers STARTTLS and requires it before authentication.
 func (s *Server) Addr() string { return s.addr }
 
@@ -348,10 +352,39 @@ func (s *Server) Addr() string { return s.addr }
 // "xmpp-client".
 func (s *Server) DirectTLSAddr() string { return s.directAddr }
 
-// WebSocketURL returns "": the in-process Server does not speak XMPP
-// over WebSocket (yet); tests of the WebSocket transport run against the
-// real servers, or skip.
-func (s *Server) WebSocketURL() string { return "" }
+// WebSocketURL returns the URL of the Server's XMPP over WebSocket
+// endpoint (RFC 7395), "wss://127.0.0.1:port/xmpp-websocket", to give as
+// a client's WebSocketURL option with TLSConfig. Its HTTPS listener, which
+// the first call starts (a Server that is never asked costs nothing
+// more), has the certificate TLSConfig trusts (valid for Domain and for
+// 127.0.0.1) and accepts only WebSocket connections with the xmpp
+// subprotocol. It returns "" if the listener cannot be opened (the
+// Logger says why) or the Server was closed before it was started.
+//
+// A session over WebSocket is the same as one over TCP, negotiated and
+// served by the same code: hooks see the same elements, Inject, Flush and
+// HandleIQ work the same, stream management resumes it from a new
+// WebSocket connection (or a TCP one, and the other way round), and Cut
+// closes the WebSocket connection at once, without a close frame, as a
+// network failure would. Its stream offers no STARTTLS (RFC 7395 section
+// 3.8): the wss: connection secures it. Like every stream of the Server
+// it offers no SCRAM-*-PLUS: channel binding over WebSocket would have to
+// bind to the TLS of the HTTPS connection. A message larger than the
+// Server's element limit (10 MiB) closes the WebSocket connection with
+// status 1009 (message too big) before it is read whole. Bytes given to
+// InjectRaw must parse as whole elements: the Server frames what it
+// writes one element per message, and a session whose output cannot be
+// framed loses its WebSocket connection.
+func (s *Server) WebSocketURL() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.https == nil && !s.closed {
+		if err := s.listenWebSocketLocked(); err != nil {
+			s.log.Warn("cannot serve XMPP over WebSocket", "error", err)
+		}
+	}
+	return s.wsURL
+}
 
 // Domain returns the domain the Server hosts.
 func (s *Server) Domain() string { return s.domain }
@@ -382,16 +415,16 @@ func (s *Server) DialPipe(ctx context.Context, network, addr string) (net.Conn, 
 		return nil, err
 	}
 	c, sc := net.Pipe()
-	if !s.serve(sc, false) {
+	if s.serve(sc, secSTARTTLS) == nil {
 		c.Close()
 		return nil, ErrServerClosed
 	}
 	return newPipeConn(c), nil
 }
 
-// acceptLoop accepts TCP connections on ln until it closes; direct says
+// acceptLoop accepts TCP connections on ln until it closes; sec says
 // whether they start with TLS.
-func (s *Server) acceptLoop(ln net.Listener, direct bool) {
+func (s *Server) acceptLoop(ln net.Listener, sec security) {
 	defer s.wg.Done()
 	for {
 		c, err := ln.Accept()
@@ -406,34 +439,35 @@ func (s *Server) acceptLoop(ln net.Listener, direct bool) {
 			time.Sleep(10 * time.Millisecond) // a transient error, such as too many open files
 			continue
 		}
-		s.serve(c, direct)
+		s.serve(c, sec)
 	}
 }
 
-// serve starts a session on conn, which starts with TLS if direct is set.
-// It reports false, having closed conn, if the Server is closed.
-func (s *Server) serve(conn net.Conn, direct bool) bool {
+// serve starts a session on conn, secured as sec says, and returns it. It
+// returns nil, having closed conn, if the Server is closed.
+func (s *Server) serve(conn net.Conn, sec security) *session {
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
 		conn.Close()
-		return false
+		return nil
 	}
 	s.nextID++
 	ss := newSession(s, conn, s.nextID)
-	ss.direct = direct
+	ss.sec = sec
 	s.conns[ss] = struct{}{}
 	s.wg.Add(2)
 	s.mu.Unlock()
 	go ss.readLoop()
 	go ss.writeLoop()
-	return true
+	return ss
 }
 
-// Close stops the Server: it closes the listener, ends every session with
-// a system-shutdown stream error, and returns once every goroutine of the
-// Server has exited (each session waits at most a few seconds for its
-// client). Close is idempotent; it must not be called from a hook or an
+// Close stops the Server: it closes the listeners (the HTTPS one of
+// WebSocketURL included), ends every session with a system-shutdown
+// stream error, and returns once every goroutine of the Server has exited,
+// those serving WebSocket connections included (each session waits at
+// most a few seconds for its client). Close is idempotent; it must not be called from a hook or an
 // IQ handler.
 func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
@@ -451,9 +485,13 @@ func (s *Server) Close() error {
 			}
 		}
 		s.notifyLocked()
+		https := s.https
 		s.mu.Unlock()
 		for _, ln := range s.lns {
 			ln.Close()
+		}
+		if https != nil {
+			https.Close() // the WebSocket connections end with their sessions
 		}
 		for _, ss := range conns {
 			ss.end(endClosed, streamError(stanza.StreamSystemShutdown, "the test server is closing"))

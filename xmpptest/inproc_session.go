@@ -36,15 +36,31 @@ const (
 	endCut
 )
 
+// security says how a session's connection is secured, and so whether
+// its stream offers STARTTLS.
+type security int
+
+const (
+	// secSTARTTLS: a byte stream in the clear, which must be upgraded
+	// with STARTTLS before authentication.
+	secSTARTTLS security = iota
+	// secDirectTLS: TLS from the first byte (XEP-0368).
+	secDirectTLS
+	// secTransport: secured below the stream by its transport, a
+	// WebSocket connection over TLS (wss:). The stream offers no
+	// STARTTLS, which RFC 7395 section 3.8 forbids.
+	secTransport
+)
+
 // session is one client connection, from its first byte to its end. Two
 // goroutines serve it: readLoop reads, negotiates and routes what the
 // client sends; writeLoop writes everything the client receives, taken
 // from a bounded queue, so that nobody else ever waits for this client.
 type session struct {
-	srv    *Server
-	id     uint64
-	raw    net.Conn // the connection as accepted; closing it ends everything
-	direct bool     // raw starts with TLS (XEP-0368)
+	srv *Server
+	id  uint64
+	raw net.Conn // the connection as accepted; closing it ends everything
+	sec security // how raw is secured
 
 	// Reader-owned.
 	conn net.Conn // raw, or the TLS connection over it

@@ -24,8 +24,8 @@ type Target interface {
 	DirectTLSAddr() string
 	// WebSocketURL returns the URL of the server's XMPP over WebSocket
 	// endpoint (RFC 7395), "wss://127.0.0.1:port/xmpp-websocket" on
-	// both real servers, verified with TLSConfig; "" where there is
-	// none, as on the in-process Server.
+	// each of them, the in-process Server included, verified with
+	// TLSConfig.
 	WebSocketURL() string
 	// BOSHURL returns the URL of the server's BOSH connection manager
 	// (XEP-0124, XEP-0206), "https://127.0.0.1:port/http-bind" on both
