@@ -263,7 +263,7 @@ func DialBOSH(ctx context.Context, rawURL, domain string, opts *DialOptions) (*B
 		return nil, fmt.Errorf("stream: bosh: %w", err)
 	}
 	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("stream: bosh: URL %q is not http: or https:", rawURL)
+		return nil, fmt.Errorf("stream: bosh: URL %q is neither http nor https", rawURL)
 	}
 	if domain == "" {
 		return nil, errors.New("stream: bosh: no domain")
