@@ -263,7 +263,7 @@ func DialBOSH(ctx context.Context, rawURL, domain string, opts *DialOptions) (*B
 		return nil, fmt.Errorf("stream: bosh: %w", err)
 	}
 	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("stream: bosh: URL %q is not http: or https:", rawURL)
+		return nil, fmt.Errorf("stream: bosh: URL %q is neither http nor https", rawURL)
 	}
 	if domain == "" {
 		return nil, errors.New("stream: bosh: no domain")
@@ -946,9 +946,17 @@ func (t *BOSH) received(req *boshRequest, b *stanza.Element, n int) bool {
 // deliverLocked queues the payloads of a response for the reader, and
 // ends the input after a terminate.
 func (t *BOSH) deliverLocked(b *stanza.Element, n int) {
+	var end error
+	if b.Attr("type") == "terminate" && t.readErr == nil {
+		// Before rehome moves <uri/> out of NSBOSH.
+		end = terminateError(b)
+	}
 	kids := b.NumChildren()
 	share := n / max(kids, 1)
 	for e := range b.Children() {
+		if e.Name == (stanza.Name{Space: NSBOSH, Local: "uri"}) && b.Attr("condition") == "see-other-uri" {
+			continue // part of the condition, not of the stream
+		}
 		rehome(e)
 		switch e.Name {
 		case stanza.Name{Space: stanza.NSStream, Local: "features"}:
@@ -960,10 +968,10 @@ func (t *BOSH) deliverLocked(b *stanza.Element, n int) {
 		t.in = append(t.in, boshIn{e: e, n: share})
 		t.inBytes += share
 	}
-	if b.Attr("type") != "terminate" || t.readErr != nil {
+	if end == nil {
 		return
 	}
-	t.readErr = terminateError(b)
+	t.readErr = end
 	t.endLocked(t.readErr)
 	t.cancel() // what is still held will not be answered
 }
