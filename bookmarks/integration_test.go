@@ -99,7 +99,7 @@ func (cl *client) changeWithin(t *testing.T, ctx context.Context, what string) b
 // ("auto"), and with each mode forced.
 func TestIntegration(t *testing.T) {
 	xmpptest.ForEachServer(t, &xmpptest.ServerOptions{MUC: true}, func(t *testing.T, tg xmpptest.Target) {
-		if srv, ok := tg.(*xmpptest.Server); ok {
+		if srv, ok := xmpptest.InProcess(tg); ok {
 			newFakeService(srv, true)
 		}
 		// What each server ends up with (see Bookmarks.Mode): Prosody

@@ -154,7 +154,7 @@ func connectWith(t *testing.T, tg xmpptest.Target, i int, name string, opts *xmp
 	if o.Resource == "" {
 		o.Resource = "muc"
 	}
-	if s, ok := tg.(*xmpptest.Server); ok && o.Addr == s.Addr() {
+	if s, ok := xmpptest.InProcess(tg); ok && o.Addr == s.Addr() {
 		o.Dial = s.DialPipe
 	}
 	c := xmpp.New(a.JID(), &o)
@@ -221,7 +221,7 @@ func roomJID(t *testing.T, tg xmpptest.Target, name string) jid.JID {
 // occupant list, groupchat with its reflection, a private message, the
 // subject, a nick change and a refused one, a refused join, leaving.
 func TestOccupant(t *testing.T) {
-	xmpptest.ForEachServer(t, &xmpptest.ServerOptions{MUC: true}, func(t *testing.T, tg xmpptest.Target) {
+	xmpptest.ForEachServerOver(t, &xmpptest.ServerOptions{MUC: true}, xmpptest.TCP|xmpptest.WebSocket|xmpptest.BOSH, func(t *testing.T, tg xmpptest.Target) {
 		alice := connect(t, tg, 0, "alice", nil)
 		bob := connect(t, tg, 1, "bob", nil)
 		carol := connect(t, tg, 2, "carol", nil)
@@ -324,7 +324,7 @@ func TestOccupant(t *testing.T) {
 // TestModeration: the owner kicks, bans, reads the ban list, configures
 // a password and destroys the room; the others learn each from the room.
 func TestModeration(t *testing.T) {
-	xmpptest.ForEachServer(t, &xmpptest.ServerOptions{MUC: true}, func(t *testing.T, tg xmpptest.Target) {
+	xmpptest.ForEachServerOver(t, &xmpptest.ServerOptions{MUC: true}, xmpptest.TCP|xmpptest.WebSocket|xmpptest.BOSH, func(t *testing.T, tg xmpptest.Target) {
 		alice := connect(t, tg, 0, "alice", nil)
 		bob := connect(t, tg, 1, "bob", nil)
 		carol := connect(t, tg, 2, "carol", nil)
@@ -424,7 +424,7 @@ func TestModeration(t *testing.T) {
 // TestInvitations: a mediated invitation through the room and its
 // decline, and a direct one.
 func TestInvitations(t *testing.T) {
-	xmpptest.ForEachServer(t, &xmpptest.ServerOptions{MUC: true}, func(t *testing.T, tg xmpptest.Target) {
+	xmpptest.ForEachServerOver(t, &xmpptest.ServerOptions{MUC: true}, xmpptest.TCP|xmpptest.WebSocket|xmpptest.BOSH, func(t *testing.T, tg xmpptest.Target) {
 		alice := connect(t, tg, 0, "alice", nil)
 		bob := connect(t, tg, 1, "bob", nil)
 		room := roomJID(t, tg, "invites")
@@ -629,7 +629,7 @@ func TestSelfPing(t *testing.T) {
 // enter, made members-only; a non-member refused; membership granted and
 // listed; voice revoked and granted again, seen by the occupant.
 func TestMembersAndVoice(t *testing.T) {
-	xmpptest.ForEachServer(t, &xmpptest.ServerOptions{MUC: true}, func(t *testing.T, tg xmpptest.Target) {
+	xmpptest.ForEachServerOver(t, &xmpptest.ServerOptions{MUC: true}, xmpptest.TCP|xmpptest.WebSocket|xmpptest.BOSH, func(t *testing.T, tg xmpptest.Target) {
 		alice := connect(t, tg, 0, "alice", nil)
 		bob := connect(t, tg, 1, "bob", nil)
 		room := roomJID(t, tg, "members")

@@ -80,7 +80,7 @@ func (u *user) waitItem(t *testing.T, contact jid.JID, want string) {
 // from scratch, name and group each other, see each other's pushes, and
 // end the subscriptions; a third account's spoofed roster push is refused.
 func TestIntegrationSubscriptions(t *testing.T) {
-	xmpptest.ForEachServer(t, nil, func(t *testing.T, tg xmpptest.Target) {
+	xmpptest.ForEachServerOver(t, nil, xmpptest.TCP|xmpptest.WebSocket|xmpptest.BOSH, func(t *testing.T, tg xmpptest.Target) {
 		alice, bob := connect(t, tg, 0, true), connect(t, tg, 1, true)
 		aj, bj := alice.c.JID().Bare(), bob.c.JID().Bare()
 
@@ -137,7 +137,7 @@ func TestIntegrationSubscriptions(t *testing.T) {
 // (RFC 6121 section 3.4), an Approve sent before the request makes the
 // later request succeed without the user's handler.
 func TestIntegrationPreApproval(t *testing.T) {
-	xmpptest.ForEachServer(t, nil, func(t *testing.T, tg xmpptest.Target) {
+	xmpptest.ForEachServerOver(t, nil, xmpptest.TCP|xmpptest.WebSocket|xmpptest.BOSH, func(t *testing.T, tg xmpptest.Target) {
 		alice := connect(t, tg, 0, false) // asks no one
 		if !roster.PreApproval(alice.c) {
 			t.Skipf("%s does not offer subscription pre-approval", tg.Name())

@@ -46,7 +46,7 @@ func login(t *testing.T, tg xmpptest.Target, i int) *peer {
 // and all; one the account did not set is the zero Card.
 func TestIntegrationVCardTemp(t *testing.T) {
 	xmpptest.ForEachServer(t, nil, func(t *testing.T, tg xmpptest.Target) {
-		srv, inproc := tg.(*xmpptest.Server)
+		srv, inproc := xmpptest.InProcess(tg)
 		if inproc {
 			scriptVCards(srv) // it has no vCard storage of its own
 		}

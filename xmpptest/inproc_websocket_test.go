@@ -25,7 +25,7 @@ import (
 // endpoint instead of net.Pipe.
 func overWebSocket(srv *xmpptest.Server) func(*xmpp.Options) {
 	return func(o *xmpp.Options) {
-		o.Dial, o.Addr, o.WebSocketURL = nil, "", srv.WebSocketURL()
+		o.Dial, o.Addr = nil, srv.WebSocketURL()
 	}
 }
 

@@ -113,6 +113,17 @@ type overTarget struct {
 
 func (o *overTarget) Addr() string { return o.addr }
 
+// InProcess returns the in-process Server that tg is, or reaches over
+// another transport (Over), for a test that uses what only it offers
+// (hooks, Inject, Cut); false for a real server.
+func InProcess(tg Target) (*Server, bool) {
+	if o, ok := tg.(*overTarget); ok {
+		tg = o.Target
+	}
+	s, ok := tg.(*Server)
+	return s, ok
+}
+
 // BOSHURL returns "": the in-process Server has no BOSH endpoint.
 func (s *Server) BOSHURL() string { return "" }
 
@@ -120,7 +131,8 @@ func (s *Server) BOSHURL() string { return "" }
 // "ejabberd" against a real Prosody and a real ejabberd (started with
 // nil RealServerOptions), "prosody-websocket" and "ejabberd-websocket"
 // against real servers of their own reached over WebSocket (Over), and
-// "xmpptest" against an in-process Server started with opts (a test of
+// "xmpptest" and "xmpptest-websocket" against in-process Servers started
+// with opts (a test of
 // Multi-User Chat gives ServerOptions.MUC, so that all of them have a MUC
 // service at Target.MUC). It is ForEachServerOver with TCP and
 // WebSocket.
@@ -138,7 +150,10 @@ func ForEachServer(t *testing.T, opts *ServerOptions, test func(t *testing.T, ta
 
 // ForEachServerOver is ForEachServer over the transports trs: each real
 // server once per transport (subtests "prosody", "prosody-websocket",
-// "prosody-bosh", and so for ejabberd), the in-process Server over TCP.
+// "prosody-bosh", and so for ejabberd), the in-process Server over TCP
+// and, with WebSocket, over WebSocket too ("xmpptest-websocket"; it has
+// no BOSH endpoint). A test that needs the in-process Server itself gets
+// it with InProcess.
 func ForEachServerOver(t *testing.T, opts *ServerOptions, trs Transport, test func(t *testing.T, target Target)) {
 	t.Helper()
 	type start struct {
@@ -160,6 +175,9 @@ func ForEachServerOver(t *testing.T, opts *ServerOptions, trs Transport, test fu
 			start{"ejabberd" + suffix, true, func(tb testing.TB) Target { return Over(StartEjabberd(tb, nil), tr) }})
 	}
 	starts = append(starts, start{"xmpptest", false, func(tb testing.TB) Target { return StartServer(tb, opts) }})
+	if trs&WebSocket != 0 {
+		starts = append(starts, start{"xmpptest-websocket", false, func(tb testing.TB) Target { return Over(StartServer(tb, opts), WebSocket) }})
+	}
 	for _, s := range starts {
 		t.Run(s.name, func(t *testing.T) {
 			if s.real && testing.Short() {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -35,21 +36,25 @@ func TestForEachServer(t *testing.T) {
 			if err := c.Ping(ctx, jid.JID{}); err != nil {
 				t.Error(err)
 			}
+			over := "tcp"
+			if strings.HasPrefix(tg.Addr(), "wss://") {
+				over = "websocket"
+			}
 			mu.Lock()
-			ran = append(ran, tg.Name())
+			ran = append(ran, tg.Name()+"/"+over)
 			mu.Unlock()
 		})
 	})
 	slices.Sort(ran)
-	want := []string{"ejabberd", "prosody", "xmpptest"}
+	want := []string{"ejabberd/tcp", "ejabberd/websocket", "prosody/tcp", "prosody/websocket", "xmpptest/tcp", "xmpptest/websocket"}
 	switch {
 	case testing.Short():
-		want = []string{"xmpptest"}
+		want = []string{"xmpptest/tcp", "xmpptest/websocket"}
 	case os.Getenv("XMPP_INTEGRATION") != "1":
 		// A real server that is not installed skips its subtest, saying
 		// how to install it; with XMPP_INTEGRATION=1 it fails instead.
 		want = slices.DeleteFunc(want, func(name string) bool {
-			return name != "xmpptest" && !slices.Contains(ran, name)
+			return !strings.HasPrefix(name, "xmpptest/") && !slices.Contains(ran, name)
 		})
 	}
 	if !slices.Equal(ran, want) {
