@@ -415,14 +415,21 @@ func (t *BOSH) create(ctx context.Context, h stanza.StreamHeader) (stanza.Stream
 	hdr := stanza.StreamHeader{Namespace: stanza.NSClient, From: resp.Attr("from"), ID: resp.Attr("authid"), Version: version, Lang: lang}
 
 	t.mu.Lock()
+	if t.err != nil {
+		// Closed while the response was on its way: the loop must not
+		// start behind Close's back.
+		err := t.err
+		t.mu.Unlock()
+		return stanza.StreamHeader{}, err
+	}
 	t.params = p
 	t.header = hdr
 	t.acked = rid
 	t.lastSent = time.Now()
 	t.deliverLocked(resp, n)
+	t.wg.Add(1) // under mu: Close sets err under mu before it waits
 	t.mu.Unlock()
 	t.signal(t.ready)
-	t.wg.Add(1)
 	go t.loop()
 	return hdr, nil
 }
