@@ -354,22 +354,48 @@ func sampleHeap(interval time.Duration) func() uint64 {
 func mib(b int64) float64 { return float64(b) / (1 << 20) }
 
 // BenchmarkFlood measures messages from Alice to Bob through the
-// in-process server over net.Pipe, Bob's handler doing nothing: the
-// whole path (Alice's encoding and stream management, the server's
-// routing, Bob's decoding, queue and dispatch). Alice keeps at most
-// floodWindow messages in flight, well within the in-process server's
-// queue for Bob (it ends a session with 1024 stanzas waiting); the last
-// window's delivery, after the loop, is not timed. Allocations are those
-// of both Clients and the server.
+// in-process server, Bob's handler doing nothing: the whole path
+// (Alice's encoding and stream management, the server's routing, Bob's
+// decoding, queue and dispatch), over each transport in one run:
+// net.Pipe ("pipe"), TLS over loopback TCP ("tcp") and XMPP over
+// WebSocket on TLS over loopback ("websocket", which adds the server's
+// bridge between WebSocket messages and its byte stream). Alice keeps at
+// most floodWindow messages in flight, well within the in-process
+// server's queue for Bob (it ends a session with 1024 stanzas waiting);
+// the last window's delivery, after the loop, is not timed. Allocations
+// are those of both Clients and the server.
 func BenchmarkFlood(b *testing.B) {
-	srv := xmpptest.StartServer(b, &xmpptest.ServerOptions{StreamManagement: true})
+	for _, tr := range []struct {
+		name string
+		addr func(*xmpptest.Server) string // "" for net.Pipe
+	}{
+		{"pipe", func(*xmpptest.Server) string { return "" }},
+		{"tcp", (*xmpptest.Server).Addr},
+		{"websocket", (*xmpptest.Server).WebSocketURL},
+	} {
+		b.Run(tr.name, func(b *testing.B) {
+			srv := xmpptest.StartServer(b, &xmpptest.ServerOptions{StreamManagement: true})
+			opts := func(i int) *Options {
+				o := testOptions(srv, i)
+				if addr := tr.addr(srv); addr != "" {
+					o.Dial, o.Addr = nil, addr
+				}
+				return o
+			}
+			flood(b, srv, opts)
+		})
+	}
+}
+
+// flood is BenchmarkFlood over the transport opts gives.
+func flood(b *testing.B, srv *xmpptest.Server, opts func(i int) *Options) {
 	// One token per message in flight: Alice puts one in before she
 	// sends, Bob's handler takes one out.
 	inFlight := make(chan struct{}, floodWindow)
-	bob := benchClient(b, srv, 1, func(c *Client) {
+	bob := benchClient(b, srv, 1, opts(1), func(c *Client) {
 		c.HandleMessage(Route{}, func(context.Context, *stanza.Message) { <-inFlight })
 	})
-	alice := benchClient(b, srv, 0, nil)
+	alice := benchClient(b, srv, 0, opts(0), nil)
 	ctx := context.Background()
 	m := stanza.NewMessage(stanza.MessageChat, bob.JID(), "flood")
 	b.ReportAllocs()
@@ -392,10 +418,10 @@ func BenchmarkFlood(b *testing.B) {
 // floodWindow is how many messages BenchmarkFlood keeps in flight.
 const floodWindow = 256
 
-// benchClient is connectTest for a benchmark.
-func benchClient(b *testing.B, srv *xmpptest.Server, i int, register func(*Client)) *Client {
+// benchClient is connectTest for a benchmark, with opts for account i.
+func benchClient(b *testing.B, srv *xmpptest.Server, i int, opts *Options, register func(*Client)) *Client {
 	b.Helper()
-	c := New(srv.Account(i).JID(), testOptions(srv, i))
+	c := New(srv.Account(i).JID(), opts)
 	b.Cleanup(func() { c.Close() })
 	if register != nil {
 		register(c)
