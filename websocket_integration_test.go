@@ -199,33 +199,51 @@ func TestIntegrationWebSocketResume(t *testing.T) {
 
 // TestIntegrationWebSocketDiscovery: with no TCP connection to be had,
 // DiscoverAlternatives finds the server's wss: endpoint in host-meta
-// (XEP-0156, served here over HTTPS on loopback) and logs in over it.
+// (XEP-0156, served here over HTTPS on loopback) and logs in over it;
+// with only a BOSH endpoint listed, it logs in over BOSH; with both, it
+// prefers WebSocket.
 func TestIntegrationWebSocketDiscovery(t *testing.T) {
 	forEachWebSocketServer(t, func(t *testing.T, rs *xmpptest.RealServer) {
-		hm := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.URL.Path != "/.well-known/host-meta" {
-				http.NotFound(w, r)
-				return
-			}
-			fmt.Fprintf(w, `<XRD xmlns='http://docs.oasis-open.org/ns/xri/xrd-1.0'><Link rel='%s' href='%s'/></XRD>`, stream.RelWebSocket, rs.WebSocketURL())
-		}))
-		t.Cleanup(hm.Close)
-		closed, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		nowhere := closed.Addr().String()
-		closed.Close() // nothing listens there now: TCP fails
-		var trace syncBuffer
-		c := mustLogin(t, realServer(rs), 0, &Options{
-			Addr: nowhere, DiscoverAlternatives: true, Trace: &trace,
-			HostMeta: &stream.HostMetaOptions{Client: hm.Client(), BaseURL: hm.URL},
-		})
-		if err := c.Ping(context.Background(), jid.JID{}); err != nil {
-			t.Fatal(err)
-		}
-		if !strings.Contains(trace.String(), stream.NSFraming) {
-			t.Errorf("not over WebSocket: %.300s", trace.String())
+		for _, tc := range []struct {
+			name  string
+			links []string // rel, href pairs
+			want  string   // in the trace
+		}{
+			{"websocket", []string{stream.RelWebSocket, rs.WebSocketURL()}, stream.NSFraming},
+			{"bosh", []string{stream.RelBOSH, rs.BOSHURL()}, stream.NSBOSH},
+			{"both", []string{stream.RelBOSH, rs.BOSHURL(), stream.RelWebSocket, rs.WebSocketURL()}, stream.NSFraming},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				hm := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if r.URL.Path != "/.well-known/host-meta" {
+						http.NotFound(w, r)
+						return
+					}
+					fmt.Fprint(w, `<XRD xmlns='http://docs.oasis-open.org/ns/xri/xrd-1.0'>`)
+					for i := 0; i+1 < len(tc.links); i += 2 {
+						fmt.Fprintf(w, `<Link rel='%s' href='%s'/>`, tc.links[i], tc.links[i+1])
+					}
+					fmt.Fprint(w, `</XRD>`)
+				}))
+				t.Cleanup(hm.Close)
+				closed, err := net.Listen("tcp", "127.0.0.1:0")
+				if err != nil {
+					t.Fatal(err)
+				}
+				nowhere := closed.Addr().String()
+				closed.Close() // nothing listens there now: TCP fails
+				var trace syncBuffer
+				c := mustLogin(t, realServer(rs), 0, &Options{
+					Addr: nowhere, DiscoverAlternatives: true, Trace: &trace,
+					HostMeta: &stream.HostMetaOptions{Client: hm.Client(), BaseURL: hm.URL},
+				})
+				if err := c.Ping(context.Background(), jid.JID{}); err != nil {
+					t.Fatal(err)
+				}
+				if !strings.Contains(trace.String(), tc.want) {
+					t.Errorf("not over the transport of %s: %.300s", tc.want, trace.String())
+				}
+			})
 		}
 	})
 }
