@@ -294,40 +294,12 @@ func DialBOSH(ctx context.Context, rawURL, domain string, opts *DialOptions) (*B
 	if err != nil {
 		return nil, err
 	}
-	dial := o.Dial
-	if dial == nil {
-		var d net.Dialer
-		dial = d.DialContext
-	}
-	t.tr = &http.Transport{
-		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-			return dial(ctx, network, addr)
-		},
-		DialTLSContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-			conn, err := dial(ctx, network, addr)
-			if err != nil {
-				return nil, err
-			}
-			tc := tls.Client(conn, TLSConfig(o.TLSConfig, u.Hostname()))
-			if err := tc.HandshakeContext(ctx); err != nil {
-				conn.Close()
-				return nil, fmt.Errorf("tls with %s: %w", addr, err)
-			}
-			st := tc.ConnectionState()
-			t.tlsInfo.CompareAndSwap(nil, &st)
-			return tc, nil
-		},
-		TLSNextProto:        map[string]func(string, *tls.Conn) http.RoundTripper{},
-		MaxIdleConnsPerHost: maxBOSHRequests + 1,
-		IdleConnTimeout:     2 * time.Minute,
-		DisableCompression:  true,
-	}
-	t.client = &http.Client{
-		Transport: t.tr,
-		CheckRedirect: func(*http.Request, []*http.Request) error {
-			return http.ErrUseLastResponse
-		},
-	}
+	t.client = httpClient(o.Dial, TLSConfig(o.TLSConfig, u.Hostname()), func(st *tls.ConnectionState) {
+		t.tlsInfo.CompareAndSwap(nil, st)
+	})
+	t.tr = t.client.Transport.(*http.Transport)
+	t.tr.MaxIdleConnsPerHost = maxBOSHRequests + 1
+	t.tr.IdleConnTimeout = 2 * time.Minute
 	t.ctx, t.cancel = context.WithCancel(context.Background())
 	return t, nil
 }

@@ -41,42 +41,9 @@ func DialWebSocket(ctx context.Context, rawURL string, opts *DialOptions) (*WebS
 	if u.Scheme != "ws" && u.Scheme != "wss" {
 		return nil, fmt.Errorf("stream: websocket: URL scheme %q is not ws or wss", u.Scheme)
 	}
-	dial := o.Dial
-	if dial == nil {
-		var d net.Dialer
-		dial = d.DialContext
-	}
 	var state atomic.Pointer[tls.ConnectionState]
-	tr := &http.Transport{
-		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-			return dial(ctx, network, addr)
-		},
-		DialTLSContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-			conn, err := dial(ctx, network, addr)
-			if err != nil {
-				return nil, err
-			}
-			tc := tls.Client(conn, TLSConfig(o.TLSConfig, u.Hostname()))
-			if err := tc.HandshakeContext(ctx); err != nil {
-				conn.Close()
-				return nil, fmt.Errorf("tls with %s: %w", addr, err)
-			}
-			st := tc.ConnectionState()
-			state.Store(&st)
-			return tc, nil
-		},
-		// No HTTP/2 (a WebSocket upgrade is HTTP/1.1) and no proxy
-		// from the environment: Dial is how a caller reaches a proxy.
-		TLSNextProto:       map[string]func(string, *tls.Conn) http.RoundTripper{},
-		DisableCompression: true,
-	}
-	defer tr.CloseIdleConnections()
-	client := &http.Client{
-		Transport: tr,
-		CheckRedirect: func(*http.Request, []*http.Request) error {
-			return http.ErrUseLastResponse
-		},
-	}
+	client := httpClient(o.Dial, TLSConfig(o.TLSConfig, u.Hostname()), func(st *tls.ConnectionState) { state.Store(st) })
+	defer client.CloseIdleConnections()
 	conn, _, err := websocket.Dial(ctx, rawURL, &websocket.DialOptions{
 		HTTPClient:   client,
 		Subprotocols: []string{WebSocketProtocol},
@@ -96,6 +63,45 @@ func DialWebSocket(ctx context.Context, rawURL string, opts *DialOptions) (*WebS
 		}
 	}
 	return newWebSocket(conn, st, o.Limits, o.Trace), nil
+}
+
+// httpClient is the HTTP client of the WebSocket and BOSH transports:
+// connections opened with dial (a net.Dialer if nil), TLS with cfg and
+// its state handed to onTLS, HTTP/1.1 only, no proxy from the
+// environment (Dial is how a caller reaches a proxy), no compression,
+// and no redirects followed.
+func httpClient(dial DialFunc, cfg *tls.Config, onTLS func(*tls.ConnectionState)) *http.Client {
+	if dial == nil {
+		var d net.Dialer
+		dial = d.DialContext
+	}
+	tr := &http.Transport{
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			return dial(ctx, network, addr)
+		},
+		DialTLSContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			conn, err := dial(ctx, network, addr)
+			if err != nil {
+				return nil, err
+			}
+			tc := tls.Client(conn, cfg)
+			if err := tc.HandshakeContext(ctx); err != nil {
+				conn.Close()
+				return nil, fmt.Errorf("tls with %s: %w", addr, err)
+			}
+			st := tc.ConnectionState()
+			onTLS(&st)
+			return tc, nil
+		},
+		TLSNextProto:       map[string]func(string, *tls.Conn) http.RoundTripper{},
+		DisableCompression: true,
+	}
+	return &http.Client{
+		Transport: tr,
+		CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		},
+	}
 }
 
 // maxMessageBytes is the largest WebSocket message accepted: one
