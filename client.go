@@ -106,6 +106,11 @@ type Client struct {
 	lostT     stream.Transport // the transport connectionLost closed
 	lostCause error            // and why
 
+	// abandonedAt (unix nanoseconds) is when a resumption that got no
+	// answer in time was given up: the server may still complete it
+	// and so replace the session that follows (see resumableAfter).
+	abandonedAt atomic.Int64
+
 	lastRecv   atomic.Int64 // unix nanoseconds of the last element read
 	lastSend   atomic.Int64
 	keepalives atomic.Int64 // whitespace keepalives sent

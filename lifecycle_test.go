@@ -365,6 +365,61 @@ func TestResumeTimeout(t *testing.T) {
 	}
 }
 
+// TestConflictAfterAbandonedResumption: a conflict stream error soon
+// after a resumption was given up (the server may complete it late and
+// so replace the session that followed) makes the Client connect again;
+// a conflict with no such resumption before it ends the Client, as
+// another client taking the resource does.
+func TestConflictAfterAbandonedResumption(t *testing.T) {
+	checkGoroutines(t)
+	conflict := (&stanza.StreamError{Condition: stanza.StreamConflict, Text: "Replaced by new connection"}).Element()
+	t.Run("after an abandoned resumption", func(t *testing.T) {
+		srv := xmpptest.StartServer(t, &xmpptest.ServerOptions{StreamManagement: true})
+		remove := srv.OnElement(func(ev xmpptest.ElementEvent) xmpptest.Verdict {
+			return xmpptest.Verdict{Drop: ev.Dir == xmpptest.ServerToClient && isSM(ev.Element, "resumed")}
+		})
+		events := make(chan Event, 8)
+		c := connectTest(t, srv, 0, func(o *Options) { o.ResumeTimeout = 100 * time.Millisecond }, eventsTo(events))
+		if err := srv.Cut(c.JID()); err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []EventKind{EventDisconnected, EventNewSession} {
+			if ev := nextEvent(t, events); ev.Kind != want {
+				t.Fatalf("event %v (%v), want %v", ev.Kind, ev.Err, want)
+			}
+		}
+		remove()
+		if err := srv.Inject(c.JID(), conflict); err != nil {
+			t.Fatal(err)
+		}
+		ev := nextEvent(t, events)
+		if ev.Kind != EventDisconnected || !errors.Is(ev.Err, stanza.StreamConflict) {
+			t.Fatalf("event %v (%v), want a disconnection for conflict", ev.Kind, ev.Err)
+		}
+		if ev := nextEvent(t, events); ev.Kind != EventResumed && ev.Kind != EventNewSession {
+			t.Fatalf("event %v (%v), want the Client connected again", ev.Kind, ev.Err)
+		}
+		if err := c.Ping(context.Background(), jid.JID{}); err != nil {
+			t.Error(err)
+		}
+	})
+	t.Run("another client", func(t *testing.T) {
+		srv := xmpptest.StartServer(t, &xmpptest.ServerOptions{StreamManagement: true})
+		c := connectTest(t, srv, 0, nil, nil)
+		if err := srv.Inject(c.JID(), conflict); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case <-c.Done():
+		case <-time.After(10 * time.Second):
+			t.Fatal("the Client goes on after a conflict")
+		}
+		if !errors.Is(c.Err(), stanza.StreamConflict) {
+			t.Errorf("Err = %v, want conflict", c.Err())
+		}
+	})
+}
+
 // TestIntegrationOfflineMessages: the messages a real server kept for an
 // account while it was offline, and sends the moment its initial
 // presence is in, reach a Client whose handler was registered before

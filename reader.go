@@ -144,12 +144,27 @@ func (c *Client) resumableAfter(err error) bool {
 		switch se.Condition {
 		case stanza.StreamNotWellFormed, stanza.StreamInvalidXML, stanza.StreamPolicyViolation:
 			return true
+		case stanza.StreamConflict:
+			// A resumption given up for lack of an answer may still be
+			// completed by the server (ejabberd 23.01 does, under load),
+			// and the old session, resumed on the abandoned connection,
+			// then replaces the one that followed, with conflict. That
+			// conflict is our own doing: connect again (the replaced
+			// session cannot be resumed, so a new one reports what may
+			// be lost). Any other conflict is another client taking our
+			// resource, and ends the Client.
+			at := c.abandonedAt.Load()
+			return at != 0 && time.Since(time.Unix(0, at)) < selfConflictWindow
 		}
 		return false
 	}
 	var syn *stanza.SyntaxError
 	return !errors.As(err, &syn)
 }
+
+// selfConflictWindow is how long after an abandoned resumption a
+// conflict is taken as its late completion by the server.
+const selfConflictWindow = 2 * time.Minute
 
 // readFailed ends the Client after the reader stopped with err.
 func (c *Client) readFailed(err error) {

@@ -113,6 +113,7 @@ func (c *Client) reconnect(old stream.Transport, cause error) stream.Transport {
 			if errors.Is(err, stream.ErrResumeTimeout) {
 				// Its state unknown, the session is not asked for again.
 				c.sm.abandon(err)
+				c.abandonedAt.Store(time.Now().UnixNano())
 			}
 			var f *sasl.Failure
 			if errors.As(err, &f) || errors.Is(err, stream.ErrTLSRequired) {
