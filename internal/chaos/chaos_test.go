@@ -140,7 +140,12 @@ func env(name string, def int) int {
 // CHAOS_MESSAGES sets the total (default 4000); CHAOS_LOAD=n runs n
 // busy goroutines beside it with GOMAXPROCS raised above the cores, to
 // starve the Clients and the servers of CPU; CHAOS_SLOW=µs makes the
-// receiving handlers that slow per message.
+// receiving handlers that slow per message; CHAOS_TRANSPORTS=websocket
+// (or bosh, or both, comma-separated) runs it over those transports too,
+// besides TCP. The default is TCP alone: over WebSocket on a loaded
+// machine, ejabberd 23.01 resends a resumed session's unacknowledged
+// stanzas after newer ones, and its resumptions (and the archive's
+// answers) slow down until the run does not settle in its time.
 func TestChaos(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts real servers; run without -short")
@@ -172,7 +177,16 @@ func TestChaos(t *testing.T) {
 		t.Logf("under load: %d busy goroutines, GOMAXPROCS %d", n, runtime.GOMAXPROCS(0))
 	}
 	slow := time.Duration(env("CHAOS_SLOW", 0)) * time.Microsecond
-	xmpptest.ForEachServer(t, &xmpptest.ServerOptions{StreamManagement: true}, func(t *testing.T, srv xmpptest.Target) {
+	trs := xmpptest.TCP
+	for _, name := range strings.Split(os.Getenv("CHAOS_TRANSPORTS"), ",") {
+		switch strings.TrimSpace(name) {
+		case "websocket":
+			trs |= xmpptest.WebSocket
+		case "bosh":
+			trs |= xmpptest.BOSH
+		}
+	}
+	xmpptest.ForEachServerOver(t, &xmpptest.ServerOptions{StreamManagement: true}, trs, func(t *testing.T, srv xmpptest.Target) {
 		run(t, srv, total/2, slow)
 	})
 }
@@ -412,6 +426,9 @@ count:
 			dups, disorder, acrossResumption, len(lost), arrivedLost, len(missing), p.name, len(resumes), median, newSess, recv.name, recvNew, cuts)
 		if dups > 0 || disorder > 0 || len(missing) > 0 {
 			t.Errorf("%s: %s→%s: duplicates %d, out of order %d, missing %v", srv.Name(), p.name, recv.name, dups, disorder, head(missing))
+			recv.mu.Lock()
+			t.Logf("%s: what %s handled, in order: %s", srv.Name(), recv.name, timeline(recv.log))
+			recv.mu.Unlock()
 		}
 		if newSess == 0 && len(lost) > 0 {
 			t.Errorf("%s: %s→%s: %d reported lost without a new session", srv.Name(), p.name, recv.name, len(lost))
@@ -434,6 +451,38 @@ func (w logWriter) Write(b []byte) (int, error) {
 // and to.
 func resumedBetween(at []time.Time, from, to time.Time) bool {
 	return slices.ContainsFunc(at, func(t time.Time) bool { return !t.Before(from) && !t.After(to) })
+}
+
+// timeline compresses a peer's log for a failure report: runs of
+// consecutive numbers as ranges, events and recoveries as they came.
+func timeline(log []string) string {
+	var b strings.Builder
+	start, prev := -1, -1
+	flush := func() {
+		if start >= 0 {
+			if start == prev {
+				fmt.Fprintf(&b, " %d", start)
+			} else {
+				fmt.Fprintf(&b, " %d-%d", start, prev)
+			}
+		}
+		start, prev = -1, -1
+	}
+	for _, e := range log {
+		n, err := strconv.Atoi(e)
+		if err == nil && start >= 0 && n == prev+1 {
+			prev = n
+			continue
+		}
+		flush()
+		if err == nil {
+			start, prev = n, n
+			continue
+		}
+		fmt.Fprintf(&b, " [%s]", e)
+	}
+	flush()
+	return b.String()
 }
 
 func head(s []int) []int {
