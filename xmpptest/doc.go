@@ -7,7 +7,8 @@
 // StartServer (or NewServer) starts a Server: an XMPP server inside the
 // test process, ready in a fraction of a millisecond, for unit tests of code that
 // talks XMPP. Clients reach it through a loopback socket (Addr, or
-// DirectTLSAddr), over WebSocket (WebSocketURL, RFC 7395) or, with no
+// DirectTLSAddr), over WebSocket (WebSocketURL, RFC 7395), over BOSH
+// (BOSHURL, XEP-0124 with XEP-0206) or, with no
 // socket at all, through net.Pipe (DialPipe, to give as the client's
 // Dial option):
 //
@@ -24,8 +25,9 @@
 //	}
 //
 // It negotiates as a real server does (STARTTLS required, or direct TLS,
-// or XMPP over WebSocket at wss://127.0.0.1:port/xmpp-websocket, where the
-// stream offers no STARTTLS; with a generated certificate that
+// or XMPP over WebSocket at wss://127.0.0.1:port/xmpp-websocket, or BOSH
+// at https://127.0.0.1:port/http-bind, where the stream offers no
+// STARTTLS; with a generated certificate that
 // Server.TLSConfig trusts; SCRAM-SHA-256
 // and PLAIN; resource binding, a second session with the same address
 // replacing the first with a conflict stream error; stream management with

@@ -55,7 +55,7 @@ func ourGoroutines() string {
 	var out []string
 	for _, g := range strings.Split(string(buf), "\n\n") {
 		if strings.Contains(g, "xmpp/xmpptest.(*Server)") || strings.Contains(g, "xmpp/xmpptest.(*session)") ||
-			strings.Contains(g, "xmpp/xmpptest.(*wsBridge)") ||
+			strings.Contains(g, "xmpp/xmpptest.(*wsBridge)") || strings.Contains(g, "xmpp/xmpptest.(*boshSession)") ||
 			strings.Contains(g, "xmppkit/xmpp.(*Client)") {
 			out = append(out, g)
 		}

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -87,9 +88,9 @@ var ErrServerClosed = errors.New("xmpptest: server closed")
 // domain, talks to no other server, and trusts its own configuration.
 //
 // It negotiates like a real server: STARTTLS required (or TLS from the
-// first byte on DirectTLSAddr, or XMPP over WebSocket at WebSocketURL,
-// secured by its wss: connection), with a generated certificate that
-// TLSConfig trusts; SASL SCRAM-SHA-256 and PLAIN; resource binding, where
+// first byte on DirectTLSAddr, or XMPP over WebSocket at WebSocketURL or
+// BOSH at BOSHURL, secured by their HTTPS connections), with a generated
+// certificate that TLSConfig trusts; SASL SCRAM-SHA-256 and PLAIN; resource binding, where
 // a second session with the same full address replaces the first (which
 // ends with a conflict stream error); stream management with resumption
 // when ServerOptions.StreamManagement is set. Bad input is answered with
@@ -165,8 +166,19 @@ type Server struct {
 	changed   chan struct{}         // closed and replaced when bindings change
 	resumable map[string]*session   // stream-managed sessions by resumption id
 	nextID    uint64
-	https     *http.Server // serves wsURL; nil until WebSocketURL starts it
+	https     *http.Server // serves wsURL and boshURL; nil until WebSocketURL or BOSHURL starts it
 	wsURL     string
+	boshURL   string
+
+	boshMu   sync.Mutex
+	boshSIDs map[string]*boshSession // live BOSH sessions by sid; nil once closed
+
+	// Test knobs, set only by this package's tests: how long a BOSH
+	// session may go without a request (0: boshInactivity), and which
+	// BOSH responses are lost on the way (their HTTP connection dropped
+	// once they are buffered).
+	boshIdle time.Duration
+	boshLose atomic.Pointer[func(*stanza.Element) bool]
 
 	hmu        sync.RWMutex
 	hooks      []*hook
@@ -250,6 +262,7 @@ func newServer(c *ServerOptions) (*Server, error) {
 		sm:            c.StreamManagement,
 		resumeTimeout: c.ResumeTimeout,
 		resumable:     make(map[string]*session),
+		boshSIDs:      make(map[string]*boshSession),
 		users:         make(map[string]*account),
 		conns:         make(map[*session]struct{}),
 		changed:       make(chan struct{}),
@@ -352,40 +365,6 @@ func (s *Server) Addr() string { return s.addr }
 // "xmpp-client".
 func (s *Server) DirectTLSAddr() string { return s.directAddr }
 
-// WebSocketURL returns the URL of the Server's XMPP over WebSocket
-// endpoint (RFC 7395), "wss://127.0.0.1:port/xmpp-websocket", to give as
-// a client's WebSocketURL option with TLSConfig. Its HTTPS listener, which
-// the first call starts (a Server that is never asked costs nothing
-// more), has the certificate TLSConfig trusts (valid for Domain and for
-// 127.0.0.1) and accepts only WebSocket connections with the xmpp
-// subprotocol. It returns "" if the listener cannot be opened (the
-// Logger says why) or the Server was closed before it was started.
-//
-// A session over WebSocket is the same as one over TCP, negotiated and
-// served by the same code: hooks see the same elements, Inject, Flush and
-// HandleIQ work the same, stream management resumes it from a new
-// WebSocket connection (or a TCP one, and the other way round), and Cut
-// closes the WebSocket connection at once, without a close frame, as a
-// network failure would. Its stream offers no STARTTLS (RFC 7395 section
-// 3.8): the wss: connection secures it. Like every stream of the Server
-// it offers no SCRAM-*-PLUS: channel binding over WebSocket would have to
-// bind to the TLS of the HTTPS connection. A message larger than the
-// Server's element limit (10 MiB) closes the WebSocket connection with
-// status 1009 (message too big) before it is read whole. Bytes given to
-// InjectRaw must parse as whole elements: the Server frames what it
-// writes one element per message, and a session whose output cannot be
-// framed loses its WebSocket connection.
-func (s *Server) WebSocketURL() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.https == nil && !s.closed {
-		if err := s.listenWebSocketLocked(); err != nil {
-			s.log.Warn("cannot serve XMPP over WebSocket", "error", err)
-		}
-	}
-	return s.wsURL
-}
-
 // Domain returns the domain the Server hosts.
 func (s *Server) Domain() string { return s.domain }
 
@@ -464,10 +443,13 @@ func (s *Server) serve(conn net.Conn, sec security) *session {
 }
 
 // Close stops the Server: it closes the listeners (the HTTPS one of
-// WebSocketURL included), ends every session with a system-shutdown
-// stream error, and returns once every goroutine of the Server has exited,
-// those serving WebSocket connections included (each session waits at
-// most a few seconds for its client). Close is idempotent; it must not be called from a hook or an
+// WebSocketURL and BOSHURL included), ends every session with a
+// system-shutdown stream error (over BOSH, a terminate with
+// remote-stream-error answered to a held request, if the client has one
+// at the Server within half a second), and returns once every goroutine
+// of the Server has exited, those serving WebSocket connections and BOSH
+// requests included (each session waits at most a few seconds for its
+// client). Close is idempotent; it must not be called from a hook or an
 // IQ handler.
 func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
@@ -490,11 +472,22 @@ func (s *Server) Close() error {
 		for _, ln := range s.lns {
 			ln.Close()
 		}
-		if https != nil {
-			https.Close() // the WebSocket connections end with their sessions
-		}
 		for _, ss := range conns {
 			ss.end(endClosed, streamError(stanza.StreamSystemShutdown, "the test server is closing"))
+		}
+		if https != nil {
+			// The WebSocket connections end with their sessions; the
+			// BOSH sessions answer the stream error to a held request,
+			// then their HTTP connections close.
+			s.awaitBOSH(closeWait)
+		}
+		s.closeBOSH()
+		if https != nil {
+			ctx, cancel := context.WithTimeout(context.Background(), closeTimeout)
+			if https.Shutdown(ctx) != nil {
+				https.Close()
+			}
+			cancel()
 		}
 		s.wg.Wait()
 		s.log.Info("xmpptest server closed", "domain", s.domain)

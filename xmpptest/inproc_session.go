@@ -47,8 +47,9 @@ const (
 	// secDirectTLS: TLS from the first byte (XEP-0368).
 	secDirectTLS
 	// secTransport: secured below the stream by its transport, a
-	// WebSocket connection over TLS (wss:). The stream offers no
-	// STARTTLS, which RFC 7395 section 3.8 forbids.
+	// WebSocket connection over TLS (wss:) or the HTTPS requests of a
+	// BOSH session. The stream offers no STARTTLS, which RFC 7395
+	// section 3.8 forbids and XEP-0206 has no place for.
 	secTransport
 )
 

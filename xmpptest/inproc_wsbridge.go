@@ -15,22 +15,6 @@ import (
 	xstream "github.com/xmppkit/xmpp/stream"
 )
 
-// wsPipeEnd is the session's end of the pipe to a bridge. Its Close,
-// which is how the session ends its connection (at its end, or at once
-// for Cut), tells the bridge.
-type wsPipeEnd struct {
-	net.Conn
-	once   sync.Once
-	closed func()
-}
-
-// Close closes the pipe and tells the bridge.
-func (p *wsPipeEnd) Close() error {
-	err := p.Conn.Close()
-	p.once.Do(p.closed)
-	return err
-}
-
 // wsBridge joins a WebSocket connection and a session. Two goroutines run
 // it: up (the handler's) carries the client's messages to the session,
 // down the session's output to the client. The WebSocket connection ends
@@ -41,6 +25,8 @@ type wsBridge struct {
 	ws   *websocket.Conn
 	tcp  net.Conn // under ws's TLS; nil if unknown
 	pipe net.Conn // the bridge's end
+	in   *bridgeIn
+	out  *bridgeOut
 	ss   *session
 
 	// wctx bounds down's writes to the client: cancelled once the
@@ -86,7 +72,6 @@ func (b *wsBridge) stopTimer() {
 // connection unless its stream was closed.
 func (b *wsBridge) up() {
 	defer b.pipe.Close()
-	enc := stanza.NewEncoder(b.pipe)
 	var br bytes.Reader
 	dec := stanza.NewFragmentDecoder(&br, nil)
 	failed := false
@@ -106,13 +91,13 @@ func (b *wsBridge) up() {
 			// The session is ending with a stream error: only the
 			// client's <close/> still matters to it.
 			if err == nil && e != nil && e.Name == (stanza.Name{Space: xstream.NSFraming, Local: "close"}) {
-				_ = enc.WriteEnd()
+				_ = b.in.close()
 			}
 			continue
 		}
 		if e != nil && err == nil {
 			var fe *xstream.FramingError
-			err = b.forward(enc, e)
+			err = b.forward(e)
 			if err != nil && !errors.As(err, &fe) && !errors.Is(err, stanza.ErrUnencodable) {
 				return // the session closed its end
 			}
@@ -126,20 +111,19 @@ func (b *wsBridge) up() {
 
 // forward writes the client's element e to the session: <open/> as a
 // stream header, <close/> as the closing tag, anything else as it is.
-func (b *wsBridge) forward(enc *stanza.Encoder, e *stanza.Element) error {
+func (b *wsBridge) forward(e *stanza.Element) error {
 	if e.Name.Space != xstream.NSFraming {
-		return enc.Encode(e)
+		return b.in.element(e)
 	}
 	switch e.Name.Local {
 	case "open":
 		lang, _ := e.LookupAttr(stanza.NSXML, "lang")
-		enc.Reset(b.pipe)
-		return enc.WriteHeader(stanza.StreamHeader{
-			Namespace: stanza.NSClient, To: e.Attr("to"), From: e.Attr("from"),
+		return b.in.open(stanza.StreamHeader{
+			To: e.Attr("to"), From: e.Attr("from"),
 			ID: e.Attr("id"), Version: e.Attr("version"), Lang: lang,
 		})
 	case "close":
-		return enc.WriteEnd()
+		return b.in.close()
 	}
 	return &xstream.FramingError{Kind: xstream.FramingMisplaced, Detail: "<" + e.Name.Local + "/>"}
 }
@@ -226,37 +210,22 @@ func (b *wsBridge) down() {
 // error (RFC 7395 section 3.6: the error, then <close/>), after which it
 // waits for the session to close the pipe.
 func (b *wsBridge) relay() bool {
-	split := &streamSplitter{r: b.pipe}
-	dec := stanza.NewDecoder(split, relayLimits())
 	var buf []byte
 	for {
-		h, err := dec.ReadHeader()
-		if err != nil {
+		ev, err := b.out.next()
+		switch {
+		case err != nil:
 			b.relayEnded(err)
 			return false
+		case ev.end:
+			return b.closeStream(buf, ev.el)
+		case ev.header != nil:
+			buf, err = b.send(buf, openElement(*ev.header))
+		default:
+			buf, err = b.send(buf, ev.el)
 		}
-		if buf, err = b.send(buf, openElement(h)); err != nil {
+		if err != nil {
 			return false
-		}
-		for {
-			e, err := dec.ReadElement()
-			streamErr := err == nil && e.Name == stanza.Name{Space: stanza.NSStream, Local: "error"}
-			if err == io.EOF || streamErr {
-				return b.closeStream(buf, e)
-			}
-			if errors.Is(err, io.ErrUnexpectedEOF) && split.atNext {
-				// The session restarted its stream: a new header.
-				split.next()
-				dec.Reset(split)
-				break
-			}
-			if err != nil {
-				b.relayEnded(err)
-				return false
-			}
-			if buf, err = b.send(buf, e); err != nil {
-				return false
-			}
 		}
 	}
 }
@@ -275,7 +244,7 @@ func (b *wsBridge) closeStream(buf []byte, se *stanza.Element) bool {
 	if _, err = b.send(buf, stanza.NewElement(xstream.NSFraming, "close")); err != nil {
 		return false
 	}
-	_, _ = io.Copy(io.Discard, b.pipe)
+	b.out.drain()
 	return true
 }
 
@@ -283,7 +252,7 @@ func (b *wsBridge) closeStream(buf []byte, se *stanza.Element) bool {
 // further: the session closed the pipe (a Cut, a lost connection), or
 // it wrote what cannot be framed (raw bytes from InjectRaw).
 func (b *wsBridge) relayEnded(err error) {
-	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.ErrClosedPipe) {
+	if closedPipe(err) {
 		b.srv.log.Debug("session closed its connection", "session", b.ss.id)
 		return
 	}
@@ -330,98 +299,4 @@ func openElement(h stanza.StreamHeader) *stanza.Element {
 		e.SetAttrNS(stanza.NSXML, "lang", h.Lang)
 	}
 	return e
-}
-
-// relayLimits bound the bridge's parse of a session's output: what the
-// Server writes and what a test injects, perhaps to see a client refuse
-// it, so they are far above a client's.
-func relayLimits() *stanza.Limits {
-	return &stanza.Limits{MaxElementBytes: 1 << 30, MaxDepth: 1000, MaxAttrs: 1 << 16, MaxNameLen: 1 << 16}
-}
-
-// xmlDecl begins every stream header the session writes.
-const xmlDecl = "<?xml"
-
-// streamSplitter reads a session's output one stream at a time. The
-// session's encoder begins each stream header with an XML declaration and
-// writes one nowhere else (text and attribute values escape '<'), so an
-// XML declaration after the start of a stream begins the next stream:
-// Read returns io.EOF before it, with atNext set, until next is called.
-// The decoder of the stream that ends sees its input end inside the
-// stream.
-type streamSplitter struct {
-	r       io.Reader
-	buf     []byte // read from r, not yet returned
-	err     error  // r's error, returned once buf is drained
-	started bool   // bytes of the current stream were returned
-	atNext  bool   // the current stream has ended at the next header
-}
-
-// Read implements io.Reader.
-func (s *streamSplitter) Read(p []byte) (int, error) {
-	for {
-		if s.atNext {
-			return 0, io.EOF
-		}
-		n := s.ready()
-		if n == 0 && !s.atNext && s.err != nil {
-			n = len(s.buf) // a partial declaration at the very end
-			if n == 0 {
-				return 0, s.err
-			}
-		}
-		if n > 0 {
-			n = copy(p, s.buf[:n])
-			s.buf = s.buf[n:]
-			s.started = true
-			return n, nil
-		}
-		if !s.atNext {
-			s.fill()
-		}
-	}
-}
-
-// ready returns how many buffered bytes belong to the current stream for
-// certain, and sets atNext when the next stream's header comes first.
-func (s *streamSplitter) ready() int {
-	from := 0
-	if !s.started {
-		from = 1 // the stream's own header
-	}
-	if len(s.buf) > from {
-		if i := bytes.Index(s.buf[from:], []byte(xmlDecl)); i >= 0 {
-			i += from
-			if i == 0 {
-				s.atNext = true
-			}
-			return i
-		}
-	}
-	// Keep back an end that may begin a declaration.
-	for k := min(len(xmlDecl)-1, len(s.buf)); k > 0; k-- {
-		if bytes.HasSuffix(s.buf, []byte(xmlDecl[:k])) {
-			return len(s.buf) - k
-		}
-	}
-	return len(s.buf)
-}
-
-// fill reads more from r.
-func (s *streamSplitter) fill() {
-	if cap(s.buf)-len(s.buf) < 4<<10 {
-		nb := make([]byte, len(s.buf), len(s.buf)+32<<10)
-		copy(nb, s.buf)
-		s.buf = nb
-	}
-	n, err := s.r.Read(s.buf[len(s.buf):cap(s.buf)])
-	s.buf = s.buf[:len(s.buf)+n]
-	if err != nil {
-		s.err = err
-	}
-}
-
-// next starts reading the next stream.
-func (s *streamSplitter) next() {
-	s.atNext, s.started = false, false
 }

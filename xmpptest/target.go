@@ -28,9 +28,8 @@ type Target interface {
 	// TLSConfig.
 	WebSocketURL() string
 	// BOSHURL returns the URL of the server's BOSH connection manager
-	// (XEP-0124, XEP-0206), "https://127.0.0.1:port/http-bind" on both
-	// real servers, verified with TLSConfig; "" where there is none, as
-	// on the in-process Server.
+	// (XEP-0124, XEP-0206), "https://127.0.0.1:port/http-bind" on each
+	// of them, the in-process Server included, verified with TLSConfig.
 	BOSHURL() string
 	// TLSConfig returns a new TLS client configuration that trusts the
 	// server's certificate.
@@ -124,9 +123,6 @@ func InProcess(tg Target) (*Server, bool) {
 	return s, ok
 }
 
-// BOSHURL returns "": the in-process Server has no BOSH endpoint.
-func (s *Server) BOSHURL() string { return "" }
-
 // ForEachServer runs test as parallel subtests: "prosody" and
 // "ejabberd" against a real Prosody and a real ejabberd (started with
 // nil RealServerOptions), "prosody-websocket" and "ejabberd-websocket"
@@ -148,12 +144,11 @@ func ForEachServer(t *testing.T, opts *ServerOptions, test func(t *testing.T, ta
 	ForEachServerOver(t, opts, TCP|WebSocket, test)
 }
 
-// ForEachServerOver is ForEachServer over the transports trs: each real
+// ForEachServerOver is ForEachServer over the transports trs: each
 // server once per transport (subtests "prosody", "prosody-websocket",
-// "prosody-bosh", and so for ejabberd), the in-process Server over TCP
-// and, with WebSocket, over WebSocket too ("xmpptest-websocket"; it has
-// no BOSH endpoint). A test that needs the in-process Server itself gets
-// it with InProcess.
+// "prosody-bosh", and so for ejabberd and "xmpptest"), except that the
+// in-process Server always runs over TCP too. A test that needs the
+// in-process Server itself gets it with InProcess.
 func ForEachServerOver(t *testing.T, opts *ServerOptions, trs Transport, test func(t *testing.T, target Target)) {
 	t.Helper()
 	type start struct {
@@ -175,8 +170,10 @@ func ForEachServerOver(t *testing.T, opts *ServerOptions, trs Transport, test fu
 			start{"ejabberd" + suffix, true, func(tb testing.TB) Target { return Over(StartEjabberd(tb, nil), tr) }})
 	}
 	starts = append(starts, start{"xmpptest", false, func(tb testing.TB) Target { return StartServer(tb, opts) }})
-	if trs&WebSocket != 0 {
-		starts = append(starts, start{"xmpptest-websocket", false, func(tb testing.TB) Target { return Over(StartServer(tb, opts), WebSocket) }})
+	for _, tr := range []Transport{WebSocket, BOSH} {
+		if trs&tr != 0 {
+			starts = append(starts, start{"xmpptest-" + tr.String(), false, func(tb testing.TB) Target { return Over(StartServer(tb, opts), tr) }})
+		}
 	}
 	for _, s := range starts {
 		t.Run(s.name, func(t *testing.T) {
