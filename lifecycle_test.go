@@ -365,6 +365,35 @@ func TestResumeTimeout(t *testing.T) {
 	}
 }
 
+// TestResumeAskedTwice: a resumption that got no answer in time is asked
+// for once more on a new connection before the session is given up; the
+// second answer resumes it.
+func TestResumeAskedTwice(t *testing.T) {
+	checkGoroutines(t)
+	srv := xmpptest.StartServer(t, &xmpptest.ServerOptions{StreamManagement: true})
+	var dropped atomic.Bool
+	srv.OnElement(func(ev xmpptest.ElementEvent) xmpptest.Verdict {
+		drop := ev.Dir == xmpptest.ServerToClient && isSM(ev.Element, "resumed") && !dropped.Swap(true)
+		return xmpptest.Verdict{Drop: drop}
+	})
+	events := make(chan Event, 4)
+	c := connectTest(t, srv, 0, func(o *Options) { o.ResumeTimeout = 200 * time.Millisecond }, eventsTo(events))
+	if err := srv.Cut(c.JID()); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []EventKind{EventDisconnected, EventResumed} {
+		if ev := nextEvent(t, events); ev.Kind != want {
+			t.Fatalf("event %v (%v), want %v", ev.Kind, ev.Err, want)
+		}
+	}
+	if !dropped.Load() {
+		t.Error("the first <resumed/> was not dropped")
+	}
+	if err := c.Ping(context.Background(), jid.JID{}); err != nil {
+		t.Error(err)
+	}
+}
+
 // TestConflictAfterAbandonedResumption: a conflict stream error soon
 // after a resumption was given up (the server may complete it late and
 // so replace the session that followed) makes the Client connect again;

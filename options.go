@@ -130,8 +130,10 @@ type Options struct {
 	ConnectTimeout time.Duration
 	// ResumeTimeout bounds the wait for the server's answer to <resume/>
 	// within a reconnection attempt; default 10s. A server that does not
-	// answer in time is not asked to resume that session again: the
-	// Client starts a new one and reports what may be lost.
+	// answer in time is asked once more, on a new connection (it may have
+	// been slow to let go of the old one); after a second silence the
+	// session is not asked for again: the Client starts a new one and
+	// reports what may be lost.
 	ResumeTimeout time.Duration
 
 	// PreAuth, if set, runs on the first connection only, once the

@@ -99,6 +99,7 @@ func (c *Client) reconnect(old stream.Transport, cause error) stream.Transport {
 		return nil
 	}
 	defer func() { <-c.wmu }()
+	resumeTimeouts := 0
 	for attempt := 0; ; attempt++ {
 		if !c.sleep(backoff(attempt, c.opts.ReconnectMin, c.opts.ReconnectMax)) {
 			return nil
@@ -111,9 +112,18 @@ func (c *Client) reconnect(old stream.Transport, cause error) stream.Transport {
 				return nil
 			}
 			if errors.Is(err, stream.ErrResumeTimeout) {
-				// Its state unknown, the session is not asked for again.
-				c.sm.abandon(err)
-				c.abandonedAt.Store(time.Now().UnixNano())
+				// A server may be slow to let go of the old connection
+				// and complete the resumption after we gave up (ejabberd
+				// 23.01 over WebSocket does): the session then lives on,
+				// holding our resource, and a new session would get
+				// nothing sent to it. So it is asked for once more; after
+				// a second silence its state is unknown and it is not
+				// asked for again.
+				resumeTimeouts++
+				if resumeTimeouts >= maxResumeTimeouts {
+					c.sm.abandon(err)
+					c.abandonedAt.Store(time.Now().UnixNano())
+				}
 			}
 			var f *sasl.Failure
 			if errors.As(err, &f) || errors.Is(err, stream.ErrTLSRequired) {
@@ -128,6 +138,10 @@ func (c *Client) reconnect(old stream.Transport, cause error) stream.Transport {
 		}
 	}
 }
+
+// maxResumeTimeouts is how many resumptions of one session may go
+// unanswered before the session is given up.
+const maxResumeTimeouts = 2
 
 // install makes sess the Client's connection: after a resumption it sends
 // again what the server had not received; after a new session it reports
