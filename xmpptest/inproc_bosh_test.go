@@ -1,16 +1,11 @@
 package xmpptest_test
 
 import (
-	"context"
-	"errors"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/xmppkit/xmpp"
-	"github.com/xmppkit/xmpp/roster"
-	"github.com/xmppkit/xmpp/sasl"
 	"github.com/xmppkit/xmpp/stanza"
 	"github.com/xmppkit/xmpp/xmpptest"
 )
@@ -24,73 +19,9 @@ func overBOSH(srv *xmpptest.Server) func(*xmpp.Options) {
 }
 
 // TestServerBOSHClient logs a Client in over BOSH and has it talk to one
-// over net.Pipe: messages both ways, an IQ, the roster with its pushes,
-// Sync; the hooks see the BOSH session's elements as they see any
-// other's.
+// over net.Pipe (testClientOver).
 func TestServerBOSHClient(t *testing.T) {
-	srv := startServer(t, nil)
-	if u := srv.BOSHURL(); !strings.HasPrefix(u, "https://127.0.0.1:") || !strings.HasSuffix(u, xmpptest.BOSHPath) {
-		t.Fatalf("BOSHURL() = %q", u)
-	}
-	mechs := make(chan string, 10)
-	srv.OnElement(func(ev xmpptest.ElementEvent) xmpptest.Verdict {
-		if ev.Element.Name == (stanza.Name{Space: sasl.NS, Local: "auth"}) {
-			mechs <- ev.Element.Attr("mechanism")
-		}
-		return xmpptest.Verdict{}
-	})
-	var r *roster.Roster
-	msgs := make(chan *stanza.Message, 10)
-	alice, err := login(t, srv, 0, "bosh", overBOSH(srv), func(c *xmpp.Client) {
-		r = roster.New(c, nil) // it claims the roster pushes
-		c.HandleMessage(xmpp.Route{}, func(_ context.Context, m *stanza.Message) { msgs <- m })
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer alice.Close()
-	if got := <-mechs; got != sasl.SCRAMSHA256 {
-		t.Errorf("mechanism %s over BOSH", got)
-	}
-	bob := mustLogin(t, srv, 1, "pipe")
-	<-mechs
-	bin := newInbox(bob)
-
-	if err := srv.WaitSession(ctx(t), alice.JID()); err != nil {
-		t.Fatal(err)
-	}
-	send(t, bob, stanza.NewMessage(stanza.MessageChat, alice.JID(), "to the browser"))
-	select {
-	case m := <-msgs:
-		if m.Body() != "to the browser" || m.From != bob.JID() {
-			t.Errorf("alice got %s", m.Element())
-		}
-	case <-time.After(waitTimeout):
-		t.Fatal("alice received nothing")
-	}
-	send(t, alice, stanza.NewMessage(stanza.MessageChat, bob.JID(), "from the browser"))
-	if m := bin.message(t); m.Body() != "from the browser" || m.From != alice.JID() {
-		t.Errorf("bob got %s", m.Element())
-	}
-	if err := alice.Ping(ctx(t), bob.JID()); err != nil {
-		t.Errorf("ping bob: %v", err)
-	}
-
-	if err := r.Load(ctx(t)); err != nil {
-		t.Fatal(err)
-	}
-	if err := r.Set(ctx(t), roster.Item{JID: bob.JID().Bare(), Name: "Bob"}); err != nil {
-		t.Fatal(err)
-	}
-	if err := alice.Sync(ctx(t)); err != nil {
-		t.Fatal(err)
-	}
-	if it, ok := r.Item(bob.JID().Bare()); !ok || it.Name != "Bob" {
-		t.Errorf("roster item %+v, %v", it, ok)
-	}
-	if len(msgs) != 0 {
-		t.Errorf("%d more messages", len(msgs))
-	}
+	testClientOver(t, "bosh", (*xmpptest.Server).BOSHURL, "https://127.0.0.1:", xmpptest.BOSHPath, overBOSH)
 }
 
 // TestServerBOSHResumes is TestServerSMClientResumes over BOSH: Cut drops
@@ -202,17 +133,7 @@ func TestServerBOSHClose(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("Close took %v", time.Since(t0))
-	for _, c := range clients {
-		select {
-		case <-c.Done():
-			if !errors.Is(c.Err(), stanza.StreamSystemShutdown) {
-				t.Errorf("%s ended with %v", c.JID(), c.Err())
-			}
-		case <-time.After(waitTimeout):
-			t.Errorf("%s still running", c.JID())
-		}
-		c.Close()
-	}
+	expectShutdown(t, clients)
 	if r := <-held; r == nil || r.Attr("condition") != "remote-stream-error" || r.Child(stanza.NSStream, "error") == nil {
 		t.Errorf("held request answered with %v, want remote-stream-error", r)
 	}

@@ -363,17 +363,7 @@ func TestServerClose(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("Close took %v", time.Since(t0))
-	for _, c := range clients {
-		select {
-		case <-c.Done():
-			if !errors.Is(c.Err(), stanza.StreamSystemShutdown) {
-				t.Errorf("%s ended with %v", c.JID(), c.Err())
-			}
-		case <-time.After(waitTimeout):
-			t.Errorf("%s still running", c.JID())
-		}
-		c.Close()
-	}
+	expectShutdown(t, clients)
 	if _, err := srv.DialPipe(context.Background(), "tcp", ""); !errors.Is(err, xmpptest.ErrServerClosed) {
 		t.Errorf("DialPipe after Close: %v", err)
 	}

@@ -2,6 +2,7 @@ package xmpptest_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime"
 	"strings"
@@ -218,4 +219,21 @@ func ctx(t *testing.T) context.Context {
 	c, cancel := context.WithTimeout(context.Background(), waitTimeout)
 	t.Cleanup(cancel)
 	return c
+}
+
+// expectShutdown checks that each Client ended with system-shutdown (the
+// Server closed), then closes it.
+func expectShutdown(t *testing.T, clients []*xmpp.Client) {
+	t.Helper()
+	for _, c := range clients {
+		select {
+		case <-c.Done():
+			if !errors.Is(c.Err(), stanza.StreamSystemShutdown) {
+				t.Errorf("%s ended with %v", c.JID(), c.Err())
+			}
+		case <-time.After(waitTimeout):
+			t.Errorf("%s still running", c.JID())
+		}
+		c.Close()
+	}
 }

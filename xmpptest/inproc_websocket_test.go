@@ -30,13 +30,20 @@ func overWebSocket(srv *xmpptest.Server) func(*xmpp.Options) {
 }
 
 // TestServerWebSocketClient logs a Client in over WebSocket and has it
-// talk to one over net.Pipe: messages both ways, an IQ, the roster with
-// its pushes, Sync; the hooks see the WebSocket session's elements as
-// they see any other's.
+// talk to one over net.Pipe (testClientOver).
 func TestServerWebSocketClient(t *testing.T) {
+	testClientOver(t, "ws", (*xmpptest.Server).WebSocketURL, "wss://127.0.0.1:", xmpptest.WebSocketPath, overWebSocket)
+}
+
+// testClientOver logs a Client in over the endpoint url gives (which
+// starts with prefix and ends with path; over points Options at it) and
+// has it talk to one over net.Pipe: messages both ways, an IQ, the
+// roster with its pushes, Sync; the hooks see its session's elements as
+// they see any other's.
+func testClientOver(t *testing.T, resource string, url func(*xmpptest.Server) string, prefix, path string, over func(*xmpptest.Server) func(*xmpp.Options)) {
 	srv := startServer(t, nil)
-	if u := srv.WebSocketURL(); !strings.HasPrefix(u, "wss://127.0.0.1:") || !strings.HasSuffix(u, xmpptest.WebSocketPath) {
-		t.Fatalf("WebSocketURL() = %q", u)
+	if u := url(srv); !strings.HasPrefix(u, prefix) || !strings.HasSuffix(u, path) {
+		t.Fatalf("endpoint %q", u)
 	}
 	mechs := make(chan string, 10)
 	srv.OnElement(func(ev xmpptest.ElementEvent) xmpptest.Verdict {
@@ -47,7 +54,7 @@ func TestServerWebSocketClient(t *testing.T) {
 	})
 	var r *roster.Roster
 	msgs := make(chan *stanza.Message, 10)
-	alice, err := login(t, srv, 0, "ws", overWebSocket(srv), func(c *xmpp.Client) {
+	alice, err := login(t, srv, 0, resource, over(srv), func(c *xmpp.Client) {
 		r = roster.New(c, nil) // it claims the roster pushes
 		c.HandleMessage(xmpp.Route{}, func(_ context.Context, m *stanza.Message) { msgs <- m })
 	})
@@ -56,7 +63,7 @@ func TestServerWebSocketClient(t *testing.T) {
 	}
 	defer alice.Close()
 	if got := <-mechs; got != sasl.SCRAMSHA256 {
-		t.Errorf("mechanism %s over WebSocket", got)
+		t.Errorf("mechanism %s over %s", got, resource)
 	}
 	bob := mustLogin(t, srv, 1, "pipe")
 	<-mechs
@@ -325,17 +332,7 @@ func TestServerWebSocketClose(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("Close took %v", time.Since(t0))
-	for _, c := range clients {
-		select {
-		case <-c.Done():
-			if !errors.Is(c.Err(), stanza.StreamSystemShutdown) {
-				t.Errorf("%s ended with %v", c.JID(), c.Err())
-			}
-		case <-time.After(waitTimeout):
-			t.Errorf("%s still running", c.JID())
-		}
-		c.Close()
-	}
+	expectShutdown(t, clients)
 	if n, err := idle.Read(make([]byte, 1)); err == nil {
 		t.Errorf("idle HTTPS connection still open (read %d bytes)", n)
 	}
