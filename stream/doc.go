@@ -5,8 +5,11 @@
 // directions.
 //
 // Negotiation is written once against the Transport interface, which sends
-// and receives whole elements and knows how to restart the stream; TCP is
-// the first transport (NewTCP, Dial). The Client in the root package is
-// built on a negotiated Session; most programs use that and never this
-// package directly.
+// and receives whole elements and knows how to restart the stream. Three
+// transports implement it: TCP with STARTTLS or direct TLS (NewTCP, Dial),
+// WebSocket (RFC 7395, DialWebSocket) and BOSH (XEP-0124 with XEP-0206,
+// DialBOSH); LookupHostMeta finds a domain's WebSocket and BOSH endpoints
+// (XEP-0156). The Client in the root package is built on a negotiated
+// Session and picks the transport from its Options.Addr; most programs
+// use that and never this package directly.
 package stream
