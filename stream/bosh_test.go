@@ -621,10 +621,7 @@ func TestBOSHLostResponse(t *testing.T) {
 			again.answer("", msgXML("2"))
 			r1.answer("", msgXML("1"))
 			finish(t, cm, tr)
-			ids, err := readAll(t, tr)
-			if err != io.EOF || !slices.Equal(ids, []string{"1", "2"}) {
-				t.Fatalf("read %q, %v; want 1 2, EOF", ids, err)
-			}
+			readToEOF(t, tr, "1", "2")
 		})
 	}
 }
@@ -700,10 +697,7 @@ func TestBOSHRecoverable(t *testing.T) {
 		again[1].answer("", msgXML("2"))
 		again[0].answer("", msgXML("1"))
 		finish(t, cm, tr)
-		ids, err := readAll(t, tr)
-		if err != io.EOF || !slices.Equal(ids, []string{"1", "2"}) {
-			t.Fatalf("read %q, %v; want 1 2, EOF", ids, err)
-		}
+		readToEOF(t, tr, "1", "2")
 	})
 	t.Run("too many", func(t *testing.T) {
 		cm := newBOSHCM(t, false)
@@ -749,10 +743,7 @@ func TestBOSHReport(t *testing.T) {
 	}
 	again.answer("", msgXML("1"))
 	finish(t, cm, tr)
-	ids, err := readAll(t, tr)
-	if err != io.EOF || !slices.Equal(ids, []string{"1", "2"}) {
-		t.Fatalf("read %q, %v; want 1 2, EOF", ids, err)
-	}
+	readToEOF(t, tr, "1", "2")
 }
 
 // TestBOSHEnd: how each kind of end reaches the reader, and then the
@@ -1047,5 +1038,15 @@ func TestBOSHDialErrors(t *testing.T) {
 	cancel()
 	if _, err := stream.DialBOSH(cancelled, "http://example.net/bosh", "example.net", nil); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: %v", err)
+	}
+}
+
+// readToEOF reads tr to its end and checks that the messages read carry
+// the ids want, in order, and that the end is io.EOF.
+func readToEOF(t *testing.T, tr *stream.BOSH, want ...string) {
+	t.Helper()
+	ids, err := readAll(t, tr)
+	if err != io.EOF || !slices.Equal(ids, want) {
+		t.Fatalf("read %q, %v; want %q, EOF", ids, err, want)
 	}
 }

@@ -10,18 +10,10 @@ import (
 	"github.com/xmppkit/xmpp/xmpptest"
 )
 
-// overBOSH makes a Client connect to srv over its BOSH endpoint instead
-// of net.Pipe.
-func overBOSH(srv *xmpptest.Server) func(*xmpp.Options) {
-	return func(o *xmpp.Options) {
-		o.Dial, o.Addr = nil, srv.BOSHURL()
-	}
-}
-
 // TestServerBOSHClient logs a Client in over BOSH and has it talk to one
 // over net.Pipe (testClientOver).
 func TestServerBOSHClient(t *testing.T) {
-	testClientOver(t, "bosh", (*xmpptest.Server).BOSHURL, "https://127.0.0.1:", xmpptest.BOSHPath, overBOSH)
+	testClientOver(t, "bosh", (*xmpptest.Server).BOSHURL, "https://127.0.0.1:", xmpptest.BOSHPath)
 }
 
 // TestServerBOSHResumes is TestServerSMClientResumes over BOSH: Cut drops

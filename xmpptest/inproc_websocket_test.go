@@ -21,26 +21,33 @@ import (
 	"github.com/xmppkit/xmpp/xmpptest"
 )
 
-// overWebSocket makes a Client connect to srv over its WebSocket
-// endpoint instead of net.Pipe.
-func overWebSocket(srv *xmpptest.Server) func(*xmpp.Options) {
-	return func(o *xmpp.Options) {
-		o.Dial, o.Addr = nil, srv.WebSocketURL()
+// overURL makes a Client connect to srv at the endpoint url gives
+// (WebSocket or BOSH) instead of over net.Pipe.
+func overURL(url func(*xmpptest.Server) string) func(*xmpptest.Server) func(*xmpp.Options) {
+	return func(srv *xmpptest.Server) func(*xmpp.Options) {
+		return func(o *xmpp.Options) { o.Dial, o.Addr = nil, url(srv) }
 	}
 }
+
+// overWebSocket and overBOSH connect over the Server's WebSocket and
+// BOSH endpoints.
+var (
+	overWebSocket = overURL((*xmpptest.Server).WebSocketURL)
+	overBOSH      = overURL((*xmpptest.Server).BOSHURL)
+)
 
 // TestServerWebSocketClient logs a Client in over WebSocket and has it
 // talk to one over net.Pipe (testClientOver).
 func TestServerWebSocketClient(t *testing.T) {
-	testClientOver(t, "ws", (*xmpptest.Server).WebSocketURL, "wss://127.0.0.1:", xmpptest.WebSocketPath, overWebSocket)
+	testClientOver(t, "ws", (*xmpptest.Server).WebSocketURL, "wss://127.0.0.1:", xmpptest.WebSocketPath)
 }
 
 // testClientOver logs a Client in over the endpoint url gives (which
-// starts with prefix and ends with path; over points Options at it) and
+// starts with prefix and ends with path) and
 // has it talk to one over net.Pipe: messages both ways, an IQ, the
 // roster with its pushes, Sync; the hooks see its session's elements as
 // they see any other's.
-func testClientOver(t *testing.T, resource string, url func(*xmpptest.Server) string, prefix, path string, over func(*xmpptest.Server) func(*xmpp.Options)) {
+func testClientOver(t *testing.T, resource string, url func(*xmpptest.Server) string, prefix, path string) {
 	srv := startServer(t, nil)
 	if u := url(srv); !strings.HasPrefix(u, prefix) || !strings.HasSuffix(u, path) {
 		t.Fatalf("endpoint %q", u)
@@ -54,7 +61,7 @@ func testClientOver(t *testing.T, resource string, url func(*xmpptest.Server) st
 	})
 	var r *roster.Roster
 	msgs := make(chan *stanza.Message, 10)
-	alice, err := login(t, srv, 0, resource, over(srv), func(c *xmpp.Client) {
+	alice, err := login(t, srv, 0, resource, overURL(url)(srv), func(c *xmpp.Client) {
 		r = roster.New(c, nil) // it claims the roster pushes
 		c.HandleMessage(xmpp.Route{}, func(_ context.Context, m *stanza.Message) { msgs <- m })
 	})
